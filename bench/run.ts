@@ -1,0 +1,2 @@
+/** `npm run bench`: runs every benchmark and prints its figures. */
+console.log('No benchmarks yet.');

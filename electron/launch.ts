@@ -1,0 +1,121 @@
+/**
+ * `npm start`: runs the counter in Electron when its binary is installed; otherwise says so in one line
+ * and runs the same services in the browser host, opening Chromium in --app mode (or printing the URL).
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+import { startBrowserHost } from './browser-host/server.js';
+import { loadHostConfig } from './host/config.js';
+import { createCounterHost } from './host/create-host.js';
+import { defaultDataDir, projectRoot, rendererDir } from './paths.js';
+
+const args = new Set(process.argv.slice(2));
+const root = projectRoot();
+
+function electronBinary(): string | null {
+  try {
+    const bin = createRequire(path.join(root, 'package.json'))('electron') as unknown;
+    return typeof bin === 'string' && fs.existsSync(bin) ? bin : null;
+  } catch {
+    return null;
+  }
+}
+
+function findChromium(): string | null {
+  const candidates = [
+    process.env.CHROMIUM_PATH,
+    '/usr/bin/chromium',
+    '/usr/bin/chromium-browser',
+    '/usr/bin/google-chrome',
+    '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome',
+  ];
+  for (const c of candidates) if (c && fs.existsSync(c)) return c;
+  const which = spawnSync(
+    'sh',
+    ['-c', 'command -v chromium || command -v chromium-browser || command -v google-chrome'],
+    { encoding: 'utf8' },
+  );
+  return which.status === 0 ? which.stdout.trim() || null : null;
+}
+
+async function main(): Promise<void> {
+  const wantBrowser = args.has('--browser') || process.env.COUNTERTOP_HOST === 'browser' || args.has('--dev');
+  const electron = wantBrowser ? null : electronBinary();
+  if (electron) {
+    const child = spawn(electron, [path.join(root, 'dist', 'electron', 'main', 'index.js')], {
+      stdio: 'inherit',
+    });
+    child.on('exit', (code) => process.exit(code ?? 0));
+    return;
+  }
+  if (!wantBrowser)
+    console.log(
+      'Electron is not installed here (its binary was not downloaded): starting the browser host instead.',
+    );
+
+  const dataDir = defaultDataDir(root);
+  const host = await createCounterHost(loadHostConfig(dataDir));
+  const dev = args.has('--dev');
+  const browserHost = await startBrowserHost(host, {
+    staticDir: rendererDir(root),
+    port: Number(process.env.PORT ?? (dev ? 5174 : 5199)),
+    ...(dev ? { allowedOrigins: ['http://127.0.0.1:5173', 'http://localhost:5173'] } : {}),
+  });
+  const shutdown = async (): Promise<void> => {
+    await browserHost.close();
+    await host.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown());
+  process.on('SIGTERM', () => void shutdown());
+
+  if (dev) {
+    const { createServer } = await import('vite');
+    const vite = await createServer({
+      configFile: path.join(root, 'vite.config.ts'),
+      server: {
+        host: '127.0.0.1',
+        port: 5173,
+        proxy: { '/ws': { target: `ws://127.0.0.1:${browserHost.port}`, ws: true } },
+      },
+    });
+    await vite.listen();
+    console.log(`Countertop (dev): http://127.0.0.1:5173/#token=${browserHost.token}`);
+    return;
+  }
+  if (!fs.existsSync(path.join(rendererDir(root), 'index.html'))) {
+    console.log('The renderer is not built: run `npm run build` first (npm start does it for you).');
+  }
+  console.log(`Countertop is running at ${browserHost.appUrl}  (data: ${dataDir}; Ctrl+C stops it)`);
+  if (args.has('--no-open')) return;
+  const chromium = findChromium();
+  if (!chromium) {
+    console.log('No Chromium found: open the address above in a browser.');
+    return;
+  }
+  const profile = path.join(dataDir, 'chromium-profile');
+  const flags = [
+    `--app=${browserHost.appUrl}`,
+    `--user-data-dir=${profile}`,
+    '--window-size=1280,800',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ];
+  if (process.getuid?.() === 0) flags.push('--no-sandbox');
+  if (!process.env.DISPLAY && !process.env.WAYLAND_DISPLAY && process.platform === 'linux') {
+    console.log('No display here: open the address above in a browser on this machine.');
+    return;
+  }
+  const browser = spawn(chromium, flags, { stdio: 'ignore' });
+  browser.on('exit', () => void shutdown());
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,222 @@
+/**
+ * Account lookup over the replica: exact account number (primary key), phone and name/address
+ * prefixes through SQLite FTS5 (never a LIKE '%…%' scan), and the account view with what this
+ * terminal has taken but the server has not confirmed yet.
+ */
+import type { Knex } from 'knex';
+
+import { CounterError } from '../../../shared/api/errors.js';
+import type { AccountDetail, AccountSummary, Bill } from '../../../shared/api/schemas.js';
+import { ageItems, pastDue, type OpenItem } from '../../../shared/domain/allocation.js';
+
+type AccountRow = {
+  account_number: string;
+  name: string;
+  class: 'residential' | 'commercial';
+  status: 'active' | 'suspended' | 'collections' | 'closed';
+  service_address: string;
+  phone: string;
+  cash_only: number;
+  cash_only_reason: string | null;
+  balance_cents: number;
+  deposit_held_cents: number;
+  as_of: string;
+};
+
+const SUMMARY_COLUMNS = ['account_number', 'name', 'class', 'status', 'service_address', 'phone'] as const;
+
+function toSummary(r: Pick<AccountRow, (typeof SUMMARY_COLUMNS)[number]>): AccountSummary {
+  return {
+    accountNumber: r.account_number,
+    name: r.name,
+    class: r.class,
+    status: r.status,
+    serviceAddress: r.service_address,
+    phone: r.phone,
+  };
+}
+
+/** Builds an FTS5 query: every word a prefix term, all words required. Quotes keep user text literal. */
+export function ftsQuery(text: string, column?: 'name' | 'address' | 'phone'): string | null {
+  const words = text
+    .normalize('NFKC')
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((w) => w.length > 0)
+    .slice(0, 6);
+  if (words.length === 0) return null;
+  const terms = words.map((w) => `"${w.replaceAll('"', '')}"*`);
+  return column ? `${column} : (${terms.join(' AND ')})` : terms.join(' AND ');
+}
+
+export async function searchAccounts(
+  db: Knex,
+  query: string,
+  limit: number,
+): Promise<{ results: AccountSummary[]; exact: boolean }> {
+  const q = query.trim();
+  const digits = q.replace(/[\s().-]/g, '');
+  if (/^\d+$/.test(digits)) {
+    if (digits.length === 10) {
+      const exact = (await db('accounts').select(SUMMARY_COLUMNS).where('account_number', digits).first()) as
+        AccountRow | undefined;
+      if (exact) return { results: [toSummary(exact)], exact: true };
+    }
+    if (digits.length < 3) return { results: [], exact: false };
+    // Account-number prefix (primary-key range) and phone prefix (FTS), merged.
+    const upper = digits.length >= 10 ? digits : digits + '\uffff';
+    const byNumber = (await db('accounts')
+      .select(SUMMARY_COLUMNS)
+      .where('account_number', '>=', digits)
+      .andWhere('account_number', '<', upper)
+      .orderBy('account_number')
+      .limit(limit)) as AccountRow[];
+    const byPhone = (await db.raw(
+      `SELECT a.account_number, a.name, a.class, a.status, a.service_address, a.phone
+         FROM accounts_fts f JOIN accounts a ON a.rowid = f.rowid
+        WHERE accounts_fts MATCH ? LIMIT ?`,
+      [ftsQuery(digits, 'phone'), limit],
+    )) as AccountRow[];
+    const seen = new Set<string>();
+    const merged = [...byNumber, ...byPhone].filter(
+      (r) => !seen.has(r.account_number) && seen.add(r.account_number),
+    );
+    return { results: merged.slice(0, limit).map(toSummary), exact: false };
+  }
+  if (q.length < 2) return { results: [], exact: false };
+  const match = ftsQuery(q);
+  if (!match) return { results: [], exact: false };
+  const rows = (await db.raw(
+    `SELECT a.account_number, a.name, a.class, a.status, a.service_address, a.phone
+       FROM accounts_fts f JOIN accounts a ON a.rowid = f.rowid
+      WHERE accounts_fts MATCH ? LIMIT ?`,
+    [`{name address} : (${match})`, limit],
+  )) as AccountRow[];
+  rows.sort((a, b) => a.name.localeCompare(b.name));
+  return { results: rows.map(toSummary), exact: false };
+}
+
+export async function getAccountRow(db: Knex, accountNumber: string): Promise<AccountRow> {
+  const row = (await db('accounts').where('account_number', accountNumber).first()) as AccountRow | undefined;
+  if (!row)
+    throw new CounterError(
+      'NOT_FOUND',
+      `No account ${accountNumber}. Check the number on the bill.`,
+      'accountNumber',
+    );
+  return row;
+}
+
+/** Open items with what this terminal already allocated to them (not yet confirmed by the server). */
+export async function effectiveOpenItems(db: Knex, accountNumber: string): Promise<OpenItem[]> {
+  const rows = (await db.raw(
+    `SELECT o.id, o.category, o.due_date, o.open_cents - COALESCE((
+         SELECT SUM(al.cents) FROM allocations al JOIN transactions t ON t.id = al.transaction_id
+          WHERE al.item_id = o.id AND t.server_version IS NULL), 0) AS open_cents
+       FROM open_items o WHERE o.account_number = ?`,
+    [accountNumber],
+  )) as { id: string; category: string; due_date: string; open_cents: number }[];
+  return rows.map((r) => ({ id: r.id, category: r.category, dueDate: r.due_date, openCents: r.open_cents }));
+}
+
+/** Net effect on the account's receivable of transactions taken here and not yet in the replica. */
+export async function pendingArCents(db: Knex, accountNumber: string): Promise<number> {
+  const row = (await db.raw(
+    `SELECT COALESCE(SUM(j.cents), 0) AS cents FROM journal_lines j JOIN transactions t ON t.id = j.transaction_id
+      WHERE j.ledger_account = ? AND t.server_version IS NULL`,
+    [`ar:${accountNumber}`],
+  )) as { cents: number }[];
+  return row[0]?.cents ?? 0;
+}
+
+export async function getAccountDetail(
+  db: Knex,
+  accountNumber: string,
+  today: string,
+): Promise<AccountDetail> {
+  const row = await getAccountRow(db, accountNumber);
+  const [items, pending] = await Promise.all([
+    effectiveOpenItems(db, accountNumber),
+    pendingArCents(db, accountNumber),
+  ]);
+  // Receivable credits are negative journal amounts: a payment of 10.00 is -1000 on ar:<account>.
+  const balanceCents = row.balance_cents + pending;
+  const aging = ageItems(items, today);
+  const billRow = (await db('bills')
+    .where('account_number', accountNumber)
+    .orderBy('bill_date', 'desc')
+    .first()) as { id: string; bill_date: string; due_date: string; total_cents: number } | undefined;
+  let lastBill: Bill | null = null;
+  if (billRow) {
+    const lines = (await db('bill_lines').where('bill_id', billRow.id).orderBy('id')) as {
+      category: string;
+      description: string;
+      amount_cents: number;
+    }[];
+    lastBill = {
+      id: billRow.id,
+      billDate: billRow.bill_date,
+      dueDate: billRow.due_date,
+      totalCents: billRow.total_cents,
+      lines: lines.map((l) => ({
+        category: l.category,
+        description: l.description,
+        amountCents: l.amount_cents,
+      })),
+    };
+  }
+  const serverPayments = (await db('account_payments')
+    .where('account_number', accountNumber)
+    .orderBy('paid_on', 'desc')
+    .limit(6)) as {
+    paid_on: string;
+    amount_cents: number;
+    method: string;
+    channel: string;
+  }[];
+  const localPayments = (await db('transactions')
+    .where({ account_number: accountNumber, kind: 'payment' })
+    .whereNull('server_version')
+    .orderBy('created_at', 'desc')
+    .limit(6)) as { business_date: string; applied_cents: number; id: string }[];
+  const localMethods = localPayments.length
+    ? ((await db('tenders')
+        .whereIn(
+          'transaction_id',
+          localPayments.map((p) => p.id),
+        )
+        .select('transaction_id', 'type')) as { transaction_id: string; type: string }[])
+    : [];
+  const recentPayments = [
+    ...localPayments.map((p) => ({
+      date: p.business_date,
+      amountCents: p.applied_cents,
+      method: [
+        ...new Set(
+          localMethods.filter((m) => m.transaction_id === p.id).map((m) => m.type.replace('_', ' ')),
+        ),
+      ].join(' + '),
+      where: 'here, pending',
+    })),
+    ...serverPayments.map((p) => ({
+      date: p.paid_on,
+      amountCents: p.amount_cents,
+      method: p.method,
+      where: p.channel,
+    })),
+  ].slice(0, 6);
+
+  return {
+    ...toSummary(row),
+    cashOnly: row.cash_only === 1,
+    cashOnlyReason: row.cash_only_reason,
+    balanceCents,
+    amountDueCents: Math.max(0, balanceCents),
+    pastDueCents: Math.min(pastDue(items, today), Math.max(0, balanceCents)),
+    aging,
+    depositHeldCents: row.deposit_held_cents,
+    asOf: row.as_of,
+    pendingCents: -pending,
+    lastBill,
+    recentPayments,
+  };
+}

@@ -1,0 +1,103 @@
+/**
+ * Hash-chained audit log. Each entry's hash covers its content and the previous entry's hash, so an
+ * edited, inserted or deleted row breaks the chain at that point; `verifyAuditChain` names it.
+ */
+import { createHash } from 'node:crypto';
+
+import type { Knex } from 'knex';
+
+import { newId } from '../ids.js';
+
+export type AuditEntry = {
+  actor: string;
+  action: string;
+  entityType?: string | null;
+  entityId?: string | null;
+  approvedBy?: string | null;
+  details?: Record<string, unknown>;
+};
+
+type AuditRow = {
+  seq: number;
+  id: string;
+  at: string;
+  actor: string;
+  action: string;
+  entity_type: string | null;
+  entity_id: string | null;
+  approved_by: string | null;
+  details: string;
+  prev_hash: string;
+  hash: string;
+};
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+function entryHash(row: Omit<AuditRow, 'seq' | 'hash'>): string {
+  const canonical = JSON.stringify([
+    row.id,
+    row.at,
+    row.actor,
+    row.action,
+    row.entity_type,
+    row.entity_id,
+    row.approved_by,
+    row.details,
+    row.prev_hash,
+  ]);
+  return createHash('sha256').update(canonical).digest('hex');
+}
+
+/** Appends an entry inside the caller's transaction (the same one as the change it records). */
+export async function appendAudit(
+  trx: Knex | Knex.Transaction,
+  entry: AuditEntry,
+  at: Date,
+): Promise<string> {
+  const last = (await trx('audit_log').select('hash').orderBy('seq', 'desc').first()) as
+    { hash: string } | undefined;
+  const row = {
+    id: newId(),
+    at: at.toISOString(),
+    actor: entry.actor,
+    action: entry.action,
+    entity_type: entry.entityType ?? null,
+    entity_id: entry.entityId ?? null,
+    approved_by: entry.approvedBy ?? null,
+    details: JSON.stringify(entry.details ?? {}),
+    prev_hash: last?.hash ?? GENESIS_HASH,
+  };
+  await trx('audit_log').insert({ ...row, hash: entryHash(row) });
+  return row.id;
+}
+
+export type AuditVerification =
+  | { ok: true; entries: number }
+  | { ok: false; entries: number; brokenAt: number; id: string; reason: string };
+
+export async function verifyAuditChain(db: Knex): Promise<AuditVerification> {
+  const rows = (await db('audit_log').select('*').orderBy('seq', 'asc')) as AuditRow[];
+  let prev = GENESIS_HASH;
+  for (const row of rows) {
+    if (row.prev_hash !== prev) {
+      return {
+        ok: false,
+        entries: rows.length,
+        brokenAt: row.seq,
+        id: row.id,
+        reason: 'previous hash does not match (an entry before it was removed or changed)',
+      };
+    }
+    if (entryHash(row) !== row.hash) {
+      return {
+        ok: false,
+        entries: rows.length,
+        brokenAt: row.seq,
+        id: row.id,
+        reason: 'content does not match its hash (the entry was edited)',
+      };
+    }
+    prev = row.hash;
+  }
+  return { ok: true, entries: rows.length };
+}

@@ -1,0 +1,14 @@
+import type { Knex } from 'knex';
+
+import * as m001 from './001_foundation.js';
+
+type Migration = { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> };
+
+const all: [string, Migration][] = [['001_foundation', m001]];
+
+/** Migrations are imported, not read from a folder, so they work from TS, from dist/ and packaged. */
+export const counterMigrations: Knex.MigrationSource<[string, Migration]> = {
+  getMigrations: () => Promise.resolve(all),
+  getMigrationName: ([name]) => name,
+  getMigration: ([, migration]) => Promise.resolve(migration),
+};

@@ -1,0 +1,319 @@
+/**
+ * Posting a bill payment. Everything a payment writes (transaction, tenders, balanced journal lines,
+ * allocation, receipt, outbox event and audit entry) goes into ONE SQLite transaction: after a crash
+ * either all of it is there or none of it. Printing happens after the commit and can never undo it.
+ */
+import type { Knex } from 'knex';
+
+import type { ChannelParsedInput, PostPaymentOutput } from '../../../shared/api/contract.js';
+import { CounterError } from '../../../shared/api/errors.js';
+import type { Cashier, PaymentSummary, Tender } from '../../../shared/api/schemas.js';
+import { allocatePayment } from '../../../shared/domain/allocation.js';
+import {
+  journalBalances,
+  paymentJournal,
+  settleTenders,
+  TENDER_LABEL,
+} from '../../../shared/domain/tenders.js';
+import { subCents } from '../../../shared/money.js';
+import { getAccountDetail, getAccountRow, effectiveOpenItems, pendingArCents } from '../accounts/accounts.js';
+import { appendAudit } from '../audit/audit.js';
+import { receiptPrefix, type ServiceContext } from '../context.js';
+import { newId } from '../ids.js';
+import { enqueue } from '../outbox/outbox.js';
+import { composeReceipt, type ReceiptModel } from '../receipts/compose.js';
+import { loadAllocationPolicy } from './policies.js';
+
+export type PostPaymentInput = ChannelParsedInput<'payments.post'>;
+
+export type PostedPayment = {
+  transactionId: string;
+  receiptNumber: string;
+  replay: boolean;
+  drawerTenders: boolean;
+};
+
+export async function nextCounter(trx: Knex.Transaction, name: string): Promise<number> {
+  await trx.raw(
+    'INSERT INTO counters(name, value) VALUES (?, 1) ON CONFLICT(name) DO UPDATE SET value = value + 1',
+    [name],
+  );
+  const row = (await trx('counters').where({ name }).first()) as { value: number };
+  return row.value;
+}
+
+export function tenderReference(t: Tender): string {
+  switch (t.type) {
+    case 'cash':
+      return '';
+    case 'check':
+      return `Check #${t.checkNumber}`;
+    case 'card':
+      return `${t.brand} ****${t.last4} auth ${t.authCode}`;
+    case 'money_order':
+      return `Money order ${t.serial}`;
+  }
+}
+
+export async function postPayment(
+  ctx: ServiceContext,
+  input: PostPaymentInput,
+  cashier: Cashier,
+): Promise<PostedPayment> {
+  const now = ctx.clock.now();
+  const businessDate = ctx.clock.today();
+  return ctx.db.transaction(async (trx) => {
+    const replay = (await trx('transactions').where('request_id', input.requestId).first()) as
+      { id: string; receipt_number: string } | undefined;
+    if (replay)
+      return {
+        transactionId: replay.id,
+        receiptNumber: replay.receipt_number,
+        replay: true,
+        drawerTenders: false,
+      };
+
+    const account = await getAccountRow(trx, input.accountNumber);
+    const settlement = settleTenders(input.amountCents, input.tenders, {
+      cashOnly: account.cash_only === 1,
+      confirmOvertenderCredit: input.confirmOvertenderCredit,
+    });
+    const policy = await loadAllocationPolicy(trx);
+    const items = await effectiveOpenItems(trx, input.accountNumber);
+    const allocation = allocatePayment(settlement.appliedCents, items, policy);
+    const journal = paymentJournal(input.accountNumber, settlement);
+    if (!journalBalances(journal)) throw new Error('invariant: payment journal does not balance');
+
+    const pending = await pendingArCents(trx, input.accountNumber);
+    const balanceAfterCents = subCents(account.balance_cents + pending, settlement.appliedCents);
+
+    const transactionId = newId();
+    const receiptNumber = `${receiptPrefix(ctx.terminal)}-${String(await nextCounter(trx, 'receipt')).padStart(6, '0')}`;
+    await trx('transactions').insert({
+      id: transactionId,
+      request_id: input.requestId,
+      kind: 'payment',
+      account_number: input.accountNumber,
+      amount_cents: input.amountCents,
+      applied_cents: settlement.appliedCents,
+      change_cents: settlement.changeCents,
+      credit_cents: settlement.creditCents,
+      cashier_id: cashier.id,
+      terminal_code: ctx.terminal.code,
+      till_id: null,
+      receipt_number: receiptNumber,
+      business_date: businessDate,
+      created_at: now.toISOString(),
+    });
+    await trx('tenders').insert(
+      input.tenders.map((t, i) => ({
+        id: newId(),
+        transaction_id: transactionId,
+        position: i,
+        type: t.type,
+        amount_cents: t.amountCents,
+        net_cents: settlement.net[i]?.cents ?? 0,
+        check_number: t.type === 'check' ? t.checkNumber : null,
+        routing_number: t.type === 'check' ? t.routingNumber : null,
+        bank_account: t.type === 'check' ? t.bankAccount : null,
+        card_brand: t.type === 'card' ? t.brand : null,
+        card_last4: t.type === 'card' ? t.last4 : null,
+        auth_code: t.type === 'card' ? t.authCode : null,
+        money_order_serial: t.type === 'money_order' ? t.serial : null,
+      })),
+    );
+    await trx('journal_lines').insert(
+      journal.map((l) => ({
+        transaction_id: transactionId,
+        ledger_account: l.ledgerAccount,
+        cents: l.cents,
+        memo: l.memo,
+      })),
+    );
+    const allocationRows = [
+      ...allocation.allocations.map((a) => ({
+        transaction_id: transactionId,
+        item_id: a.itemId,
+        category: a.category,
+        cents: a.cents,
+      })),
+      ...(allocation.unappliedCents > 0
+        ? [
+            {
+              transaction_id: transactionId,
+              item_id: null,
+              category: 'unapplied_credit',
+              cents: allocation.unappliedCents,
+            },
+          ]
+        : []),
+    ];
+    if (allocationRows.length) await trx('allocations').insert(allocationRows);
+
+    const model: ReceiptModel = {
+      company: ctx.company,
+      terminal: { code: ctx.terminal.code, name: ctx.terminal.name },
+      cashier: { id: cashier.id, name: cashier.name },
+      at: now,
+      timeZone: ctx.clock.timeZone,
+      receiptNumber,
+      title: 'BILL PAYMENT',
+      account: { number: input.accountNumber, name: account.name },
+      items: [{ label: 'Payment on account', amountCents: settlement.appliedCents }],
+      totalCents: settlement.appliedCents,
+      tenders: input.tenders.map((t) => ({
+        label: t.type === 'cash' ? 'Cash tendered' : TENDER_LABEL[t.type],
+        amountCents: t.amountCents,
+        ...(tenderReference(t) ? { detail: tenderReference(t) } : {}),
+      })),
+      changeCents: settlement.changeCents,
+      creditCents: settlement.creditCents,
+      balanceAfterCents,
+      balanceAsOf: account.as_of,
+      offline: !ctx.isOnline(),
+      footer: ctx.company.footer,
+    };
+    const bytes = composeReceipt(model, ctx.printerProfile);
+    await trx('receipts').insert({
+      number: receiptNumber,
+      transaction_id: transactionId,
+      kind: 'payment',
+      model: JSON.stringify(model),
+      bytes,
+      created_at: now.toISOString(),
+    });
+
+    await enqueue(
+      trx,
+      'payment.posted',
+      {
+        transactionId,
+        requestId: input.requestId,
+        accountNumber: input.accountNumber,
+        amountCents: input.amountCents,
+        appliedCents: settlement.appliedCents,
+        changeCents: settlement.changeCents,
+        creditCents: settlement.creditCents,
+        tenders: input.tenders,
+        allocations: allocation.allocations,
+        unappliedCents: allocation.unappliedCents,
+        journal,
+        receiptNumber,
+        cashierId: cashier.id,
+        terminalCode: ctx.terminal.code,
+        branch: ctx.terminal.branch,
+        tillId: null,
+        businessDate,
+        createdAt: now.toISOString(),
+      },
+      now,
+    );
+    await appendAudit(
+      trx,
+      {
+        actor: cashier.id,
+        action: 'payment.post',
+        entityType: 'transaction',
+        entityId: transactionId,
+        details: {
+          accountNumber: input.accountNumber,
+          amountCents: settlement.appliedCents,
+          receiptNumber,
+          tenders: input.tenders.map((t) => t.type),
+        },
+      },
+      now,
+    );
+    return {
+      transactionId,
+      receiptNumber,
+      replay: false,
+      drawerTenders: input.tenders.some(
+        (t) => t.type === 'cash' || t.type === 'check' || t.type === 'money_order',
+      ),
+    };
+  });
+}
+
+type TxRow = {
+  id: string;
+  receipt_number: string;
+  account_number: string;
+  kind: string;
+  applied_cents: number;
+  change_cents: number;
+  cashier_id: string;
+  created_at: string;
+  server_version: number | null;
+};
+type TenderRow = {
+  transaction_id: string;
+  type: Tender['type'];
+  amount_cents: number;
+  check_number: string | null;
+  card_brand: string | null;
+  card_last4: string | null;
+  auth_code: string | null;
+  money_order_serial: string | null;
+};
+
+function tenderRowReference(t: TenderRow): string {
+  if (t.type === 'check') return `Check #${t.check_number ?? ''}`;
+  if (t.type === 'card') return `${t.card_brand ?? ''} ****${t.card_last4 ?? ''} auth ${t.auth_code ?? ''}`;
+  if (t.type === 'money_order') return `Money order ${t.money_order_serial ?? ''}`;
+  return '';
+}
+
+export async function paymentSummaries(
+  db: Knex,
+  where: (q: Knex.QueryBuilder) => Knex.QueryBuilder,
+): Promise<PaymentSummary[]> {
+  const rows = (await where(
+    db('transactions as t')
+      .join('accounts as a', 'a.account_number', 't.account_number')
+      .select(
+        't.id',
+        't.receipt_number',
+        't.account_number',
+        't.kind',
+        't.applied_cents',
+        't.change_cents',
+        't.cashier_id',
+        't.created_at',
+        't.server_version',
+        'a.name as account_name',
+      ),
+  ).orderBy('t.created_at', 'desc')) as (TxRow & { account_name: string })[];
+  if (rows.length === 0) return [];
+  const tenders = (await db('tenders')
+    .whereIn(
+      'transaction_id',
+      rows.map((r) => r.id),
+    )
+    .orderBy('position')) as TenderRow[];
+  return rows.map((r) => ({
+    transactionId: r.id,
+    receiptNumber: r.receipt_number,
+    accountNumber: r.account_number,
+    accountName: r.account_name,
+    kind: r.kind,
+    amountCents: r.applied_cents,
+    tenders: tenders
+      .filter((t) => t.transaction_id === r.id)
+      .map((t) => ({ type: t.type, amountCents: t.amount_cents, reference: tenderRowReference(t) })),
+    changeCents: r.change_cents,
+    cashierId: r.cashier_id,
+    createdAt: r.created_at,
+    posted: r.server_version !== null,
+  }));
+}
+
+export async function paymentResult(
+  ctx: ServiceContext,
+  posted: PostedPayment,
+): Promise<Omit<PostPaymentOutput, 'receipt' | 'drawerOpened'>> {
+  const [payment] = await paymentSummaries(ctx.db, (q) => q.where('t.id', posted.transactionId));
+  if (!payment) throw new CounterError('NOT_FOUND', 'The payment was not found.');
+  const account = await getAccountDetail(ctx.db, payment.accountNumber, ctx.clock.today());
+  return { payment, account };
+}

@@ -1,0 +1,170 @@
+import { useEffect, useRef } from 'react';
+
+import type { TenderType } from '../../../shared/api/schemas.js';
+import { api } from '../api/client.js';
+import { AccountPanel } from '../screens/account/AccountPanel.js';
+import { Lookup } from '../screens/lookup/Lookup.js';
+import { Done } from '../screens/payment/Done.js';
+import { Payment } from '../screens/payment/Payment.js';
+import { ReceiptScreen } from '../screens/receipt/ReceiptScreen.js';
+import { SignIn } from '../screens/sign-in/SignIn.js';
+import { TodayScreen } from '../screens/today/TodayScreen.js';
+import { useCounter } from '../stores/counter.js';
+import { useSession } from '../stores/session.js';
+import { beep, restoreInput } from './feedback.js';
+import { KeyBar } from './KeyBar.js';
+import { StatusBar } from './StatusBar.js';
+import { Toast } from './Toast.js';
+import { WedgeDetector } from './wedge.js';
+
+const TENDER_KEYS: Record<string, TenderType> = { F2: 'cash', F3: 'check', F4: 'card', F5: 'money_order' };
+
+async function routeScan(code: string): Promise<void> {
+  const counter = useCounter.getState();
+  try {
+    const route = await api.call('scan.resolve', { code });
+    switch (route.kind) {
+      case 'account':
+        await counter.openAccount(route.accountNumber, route.amountDueCents);
+        return;
+      case 'receipt':
+        await counter.showReceipt(route.receiptNumber);
+        return;
+      case 'gtin':
+      case 'serial':
+        beep(440);
+        counter.notify('error', `Scanned ${route.code}: equipment is not sold at this counter yet.`);
+        return;
+      case 'unknown':
+        beep(440);
+        counter.notify('error', route.message);
+        return;
+    }
+  } catch (err) {
+    beep(440);
+    counter.notify('error', err instanceof Error ? err.message : String(err));
+  }
+}
+
+function useGlobalKeys(signedIn: boolean): void {
+  const wedge = useRef(new WedgeDetector());
+  useEffect(() => {
+    if (!signedIn) return;
+    const onKey = (e: KeyboardEvent): void => {
+      const active = document.activeElement;
+      const value = active instanceof HTMLInputElement ? active.value : null;
+      const verdict = wedge.current.key(e.key, e.timeStamp, { el: active, value });
+      if (verdict.kind === 'scan') {
+        e.preventDefault();
+        e.stopPropagation();
+        restoreInput(verdict.restore.el, verdict.restore.value);
+        void routeScan(verdict.code);
+        return;
+      }
+      const c = useCounter.getState();
+      if (c.askCredit) {
+        if (e.key === 'Enter') {
+          e.preventDefault();
+          c.answerCredit(true);
+        } else if (e.key === 'Escape') {
+          e.preventDefault();
+          c.answerCredit(false);
+        }
+        return;
+      }
+      const tender = TENDER_KEYS[e.key];
+      if (tender) {
+        e.preventDefault();
+        if (c.screen === 'payment') c.addTender(tender);
+        return;
+      }
+      switch (e.key) {
+        case 'F1':
+          e.preventDefault();
+          c.newCustomer();
+          return;
+        case 'F9':
+          e.preventDefault();
+          void c.reprint(
+            c.screen === 'receipt' || c.screen === 'done' ? c.receipt?.receiptNumber : undefined,
+          );
+          return;
+        case 'F10':
+          e.preventDefault();
+          void c.showToday();
+          return;
+        case 'Escape':
+          e.preventDefault();
+          c.back();
+          return;
+      }
+    };
+    window.addEventListener('keydown', onKey, true);
+    return () => window.removeEventListener('keydown', onKey, true);
+  }, [signedIn]);
+}
+
+function useIdleLock(seconds: number | undefined, signedIn: boolean): void {
+  useEffect(() => {
+    if (!signedIn || !seconds) return;
+    let timer = window.setTimeout(lock, seconds * 1000);
+    function lock(): void {
+      void useSession.getState().signOut();
+      useCounter.getState().reset();
+    }
+    const touch = (): void => {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(lock, seconds * 1000);
+    };
+    window.addEventListener('keydown', touch, true);
+    window.addEventListener('pointerdown', touch, true);
+    return () => {
+      window.clearTimeout(timer);
+      window.removeEventListener('keydown', touch, true);
+      window.removeEventListener('pointerdown', touch, true);
+    };
+  }, [seconds, signedIn]);
+}
+
+export function App(): React.JSX.Element {
+  const state = useSession((s) => s.state);
+  const connected = useSession((s) => s.connected);
+  const screen = useCounter((s) => s.screen);
+  const account = useCounter((s) => s.account);
+  const signedIn = Boolean(state?.cashier);
+
+  useEffect(() => {
+    void useSession.getState().load();
+  }, []);
+  useEffect(() => {
+    if (signedIn) void useSession.getState().refreshStatus();
+    else useCounter.getState().reset();
+  }, [signedIn]);
+  useGlobalKeys(signedIn);
+  useIdleLock(state?.idleLockSeconds, signedIn);
+
+  if (!connected) {
+    return <div className="fatal">The counter service stopped. Restart Countertop.</div>;
+  }
+  if (!state) return <div className="loading">Starting…</div>;
+  if (!state.cashier) return <SignIn terminal={state.terminal} />;
+
+  const showAccount = account && (screen === 'payment' || screen === 'done');
+  return (
+    <div className="app">
+      <StatusBar />
+      <main className={showAccount ? 'work with-account' : 'work'}>
+        {showAccount && <AccountPanel account={account} />}
+        <section className="task">
+          {screen === 'lookup' && <Lookup />}
+          {screen === 'payment' && <Payment />}
+          {screen === 'done' && <Done />}
+          {screen === 'today' && <TodayScreen />}
+          {screen === 'receipt' && <ReceiptScreen />}
+        </section>
+      </main>
+      <KeyBar />
+      <Toast />
+    </div>
+  );
+}

@@ -1,0 +1,213 @@
+import type { TenderType } from '../../../../shared/api/schemas.js';
+import { TENDER_LABEL } from '../../../../shared/domain/tenders.js';
+import { Field } from '../../components/Field.js';
+import { Money } from '../../components/Money.js';
+import { useCounter } from '../../stores/counter.js';
+import { evaluateDraft, type TenderDraft } from './draft.js';
+
+const BRANDS = ['Visa', 'Mastercard', 'Amex', 'Discover', 'Debit', 'Other'];
+const KEY: Record<TenderType, string> = { cash: 'F2', check: 'F3', card: 'F4', money_order: 'F5' };
+
+function TenderRow({ d, i, last }: { d: TenderDraft; i: number; last: boolean }): React.JSX.Element {
+  const errors = useCounter((s) => s.fieldErrors);
+  const { updateTender, removeTender, post } = useCounter.getState();
+  const err = (f: string): string | undefined =>
+    errors[`tenders.${i}.${f}`] || (f === 'amountCents' ? errors[`tenders.${i}`] : undefined) || undefined;
+  const set = (patch: Partial<TenderDraft>) => updateTender(d.key, patch);
+  const enter = () => void post();
+  return (
+    <div className={`tender ${d.type}`} data-testid={`tender-${i}`}>
+      <div className="tender-type">{TENDER_LABEL[d.type]}</div>
+      <Field
+        label="Amount"
+        value={d.amount}
+        onChange={(v) => set({ amount: v })}
+        autoFocus={last}
+        inputMode="decimal"
+        testId={`tender-${i}-amount`}
+        error={err('amountCents')}
+        onEnter={enter}
+      />
+      {d.type === 'check' && (
+        <>
+          <Field
+            label="Check #"
+            value={d.checkNumber}
+            onChange={(v) => set({ checkNumber: v })}
+            inputMode="numeric"
+            maxLength={10}
+            testId={`tender-${i}-check-number`}
+            error={err('checkNumber')}
+            onEnter={enter}
+          />
+          <Field
+            label="Routing (9 digits)"
+            value={d.routingNumber}
+            onChange={(v) => set({ routingNumber: v })}
+            inputMode="numeric"
+            maxLength={9}
+            testId={`tender-${i}-routing`}
+            error={err('routingNumber')}
+            onEnter={enter}
+          />
+          <Field
+            label="Bank account"
+            value={d.bankAccount}
+            onChange={(v) => set({ bankAccount: v })}
+            inputMode="numeric"
+            maxLength={24}
+            testId={`tender-${i}-bank-account`}
+            error={err('bankAccount')}
+            onEnter={enter}
+          />
+        </>
+      )}
+      {d.type === 'card' && (
+        <>
+          <label className="field">
+            <span className="label">Brand</span>
+            <select
+              value={d.brand}
+              onChange={(e) => set({ brand: e.currentTarget.value })}
+              data-testid={`tender-${i}-brand`}
+            >
+              {BRANDS.map((b) => (
+                <option key={b}>{b}</option>
+              ))}
+            </select>
+          </label>
+          <Field
+            label="Last 4"
+            value={d.last4}
+            onChange={(v) => set({ last4: v })}
+            inputMode="numeric"
+            maxLength={24}
+            testId={`tender-${i}-last4`}
+            error={err('last4')}
+            onEnter={enter}
+          />
+          <Field
+            label="Auth code"
+            value={d.authCode}
+            onChange={(v) => set({ authCode: v })}
+            maxLength={24}
+            testId={`tender-${i}-auth`}
+            error={err('authCode')}
+            onEnter={enter}
+          />
+        </>
+      )}
+      {d.type === 'money_order' && (
+        <Field
+          label="Serial #"
+          value={d.serial}
+          onChange={(v) => set({ serial: v })}
+          maxLength={24}
+          testId={`tender-${i}-serial`}
+          error={err('serial')}
+          onEnter={enter}
+        />
+      )}
+      <button
+        type="button"
+        className="remove"
+        title="Remove this tender"
+        onClick={() => removeTender(d.key)}
+        tabIndex={-1}
+      >
+        ✕
+      </button>
+    </div>
+  );
+}
+
+export function Payment(): React.JSX.Element {
+  const s = useCounter();
+  const account = s.account;
+  if (!account) return <div />;
+  const ev = evaluateDraft(s.amount, s.tenders, account.cashOnly, s.confirmCredit);
+  const cashIn = ev.tenders.some((t) => t.type === 'cash');
+  const change =
+    ev.settlement?.changeCents ??
+    (cashIn && ev.amountCents !== null ? Math.max(0, ev.tenderedCents - ev.amountCents) : 0);
+  return (
+    <div className="payment" data-testid="payment">
+      <h2>Payment</h2>
+      <div className="due-row">
+        <div className="due">
+          <span className="label">Amount due</span>
+          <Money cents={account.amountDueCents} className="huge" />
+        </div>
+        <Field
+          label="Amount to pay"
+          value={s.amount}
+          onChange={s.setAmount}
+          autoFocus={s.tenders.length === 0}
+          inputMode="decimal"
+          size="big"
+          testId="amount"
+          error={s.fieldErrors.amountCents || s.fieldErrors.amount || undefined}
+          onEnter={() => void s.post()}
+        />
+      </div>
+      <div className="tender-keys">
+        {(Object.keys(KEY) as TenderType[]).map((t) => (
+          <button
+            key={t}
+            type="button"
+            className={account.cashOnly && t === 'check' ? 'tender-key disabled' : 'tender-key'}
+            onClick={() => s.addTender(t)}
+            data-testid={`add-${t}`}
+          >
+            <kbd>{KEY[t]}</kbd> {TENDER_LABEL[t]}
+          </button>
+        ))}
+      </div>
+      <div className="tenders">
+        {s.tenders.length === 0 && (
+          <p className="muted">
+            Choose how the customer pays: F2 Cash, F3 Check, F4 Card, F5 Money order. Split payments: add more
+            than one.
+          </p>
+        )}
+        {s.tenders.map((d, i) => (
+          <TenderRow key={d.key} d={d} i={i} last={i === s.tenders.length - 1} />
+        ))}
+      </div>
+      <div className="totals">
+        <div>
+          <span className="label">Tendered</span> <Money cents={ev.tenderedCents} />
+        </div>
+        <div className={ev.remainingCents > 0 ? 'bad' : ''} data-testid="remaining">
+          <span className="label">Still due</span> <Money cents={ev.remainingCents} />
+        </div>
+        <div className="change" data-testid="change-due">
+          <span className="label">CHANGE DUE</span>
+          <Money cents={change} className="giant" />
+        </div>
+      </div>
+      {s.formError && (
+        <div className="banner bad" role="alert" data-testid="form-error">
+          {s.formError}
+        </div>
+      )}
+      <button
+        type="button"
+        className="primary big"
+        disabled={s.posting}
+        onClick={() => void s.post()}
+        data-testid="take-payment"
+      >
+        {s.posting ? 'Posting…' : 'Take payment'} <kbd>Enter</kbd>
+      </button>
+      {s.askCredit && (
+        <div className="dialog" role="dialog" aria-modal="true" data-testid="credit-dialog">
+          <p>{s.askCredit}</p>
+          <p>
+            <kbd>Enter</kbd> Yes, put it on the account · <kbd>Esc</kbd> No, change the tenders
+          </p>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,290 @@
+/**
+ * The counter's screen state: which task is on screen, the open account, the payment draft and the
+ * last result. Components read it; all arithmetic lives in shared/ (see payment/draft.ts).
+ */
+import { create } from 'zustand';
+
+import type { PostPaymentOutput, Today } from '../../../shared/api/contract.js';
+import type { AccountDetail, AccountSummary, Receipt, TenderType } from '../../../shared/api/schemas.js';
+import { centsToInput, parseAmount, subCents } from '../../../shared/money.js';
+import { api, ApiError } from '../api/client.js';
+import {
+  evaluateDraft,
+  newTenderDraft,
+  type FieldErrors,
+  type TenderDraft,
+} from '../screens/payment/draft.js';
+
+export type Screen = 'lookup' | 'payment' | 'done' | 'today' | 'receipt';
+
+type Toast = { kind: 'info' | 'error'; text: string; at: number };
+
+type CounterStore = {
+  screen: Screen;
+  query: string;
+  results: AccountSummary[];
+  searching: boolean;
+  searchError: string | null;
+  selected: number;
+  account: AccountDetail | null;
+  amount: string;
+  tenders: TenderDraft[];
+  requestId: string;
+  fieldErrors: FieldErrors;
+  formError: string | null;
+  confirmCredit: boolean;
+  askCredit: string | null;
+  posting: boolean;
+  result: PostPaymentOutput | null;
+  receipt: Receipt | null;
+  today: Today | null;
+  toast: Toast | null;
+
+  setQuery(q: string): void;
+  search(q: string): Promise<void>;
+  moveSelection(delta: number): void;
+  openAccount(accountNumber: string, amountDueCents?: number): Promise<void>;
+  setAmount(v: string): void;
+  addTender(type: TenderType): void;
+  updateTender(key: number, patch: Partial<TenderDraft>): void;
+  removeTender(key: number): void;
+  post(): Promise<void>;
+  answerCredit(yes: boolean): void;
+  newCustomer(): void;
+  back(): void;
+  showToday(): Promise<void>;
+  showReceipt(receiptNumber: string): Promise<void>;
+  reprint(receiptNumber?: string): Promise<void>;
+  notify(kind: Toast['kind'], text: string): void;
+  reset(): void;
+};
+
+const initial = {
+  screen: 'lookup' as Screen,
+  query: '',
+  results: [],
+  searching: false,
+  searchError: null,
+  selected: 0,
+  account: null,
+  amount: '',
+  tenders: [],
+  requestId: crypto.randomUUID(),
+  fieldErrors: {},
+  formError: null,
+  confirmCredit: false,
+  askCredit: null,
+  posting: false,
+  result: null,
+  receipt: null,
+  today: null,
+  toast: null,
+};
+
+let searchSeq = 0;
+
+export const useCounter = create<CounterStore>((set, get) => ({
+  ...initial,
+
+  setQuery(q) {
+    set({ query: q });
+    void get().search(q);
+  },
+
+  async search(q) {
+    const seq = ++searchSeq;
+    if (q.trim().length === 0) {
+      set({ results: [], searching: false, searchError: null, selected: 0 });
+      return;
+    }
+    set({ searching: true });
+    try {
+      const { results } = await api.call('accounts.search', { query: q, limit: 20 });
+      if (seq === searchSeq) set({ results, searching: false, searchError: null, selected: 0 });
+    } catch (err) {
+      if (seq === searchSeq)
+        set({ results: [], searching: false, searchError: err instanceof Error ? err.message : String(err) });
+    }
+  },
+
+  moveSelection(delta) {
+    const { results, selected } = get();
+    if (results.length === 0) return;
+    set({ selected: Math.max(0, Math.min(results.length - 1, selected + delta)) });
+  },
+
+  async openAccount(accountNumber, amountDueCents) {
+    try {
+      const account = await api.call('accounts.get', { accountNumber });
+      const due = amountDueCents ?? account.amountDueCents;
+      set({
+        account,
+        screen: 'payment',
+        amount: due > 0 ? centsToInput(due) : '',
+        tenders: [],
+        requestId: crypto.randomUUID(),
+        fieldErrors: {},
+        formError: null,
+        confirmCredit: false,
+        askCredit: null,
+        result: null,
+      });
+    } catch (err) {
+      get().notify('error', err instanceof Error ? err.message : String(err));
+    }
+  },
+
+  setAmount(v) {
+    set({
+      amount: v,
+      fieldErrors: { ...get().fieldErrors, amountCents: '' },
+      formError: null,
+      confirmCredit: false,
+    });
+  },
+
+  addTender(type) {
+    const { tenders, amount } = get();
+    if (tenders.length >= 8) return;
+    // A new tender starts with what is still due.
+    const dueText = remainingText(amount, tenders);
+    set({ tenders: [...tenders, newTenderDraft(type, dueText)], formError: null, confirmCredit: false });
+  },
+
+  updateTender(key, patch) {
+    set({
+      tenders: get().tenders.map((t) => (t.key === key ? { ...t, ...patch } : t)),
+      formError: null,
+      confirmCredit: false,
+    });
+  },
+
+  removeTender(key) {
+    set({ tenders: get().tenders.filter((t) => t.key !== key), formError: null, fieldErrors: {} });
+  },
+
+  async post() {
+    const s = get();
+    if (!s.account || s.posting) return;
+    const ev = evaluateDraft(s.amount, s.tenders, s.account.cashOnly, s.confirmCredit);
+    const errors = Object.fromEntries(Object.entries(ev.errors).filter(([, v]) => v));
+    if (Object.keys(errors).length || ev.amountCents === null) {
+      set({ fieldErrors: errors, formError: 'Fix the fields marked in red.' });
+      return;
+    }
+    if (s.tenders.length === 0) {
+      set({ formError: 'Choose a tender: F2 Cash, F3 Check, F4 Card, F5 Money order.' });
+      return;
+    }
+    if (ev.settleCode === 'OVERTENDER_NEEDS_CONFIRMATION') {
+      set({ askCredit: ev.settleError });
+      return;
+    }
+    if (ev.settleError) {
+      set({ formError: ev.settleError, fieldErrors: {} });
+      return;
+    }
+    set({ posting: true, formError: null, fieldErrors: {} });
+    try {
+      const result = await api.call('payments.post', {
+        requestId: s.requestId,
+        accountNumber: s.account.accountNumber,
+        amountCents: ev.amountCents,
+        tenders: ev.tenders,
+        confirmOvertenderCredit: s.confirmCredit,
+      });
+      set({
+        posting: false,
+        result,
+        account: result.account,
+        receipt: result.receipt,
+        screen: 'done',
+        requestId: crypto.randomUUID(),
+      });
+    } catch (err) {
+      const e = err instanceof ApiError ? err : null;
+      if (e?.code === 'OVERTENDER_NEEDS_CONFIRMATION') {
+        set({ posting: false, askCredit: e.message });
+        return;
+      }
+      const fieldErrors: FieldErrors = {};
+      if (e?.field) fieldErrors[e.field] = e.message;
+      for (const d of e?.details ?? []) fieldErrors[d.field] = d.message;
+      set({ posting: false, formError: err instanceof Error ? err.message : String(err), fieldErrors });
+    }
+  },
+
+  answerCredit(yes) {
+    set({ askCredit: null, confirmCredit: yes });
+    if (yes) void get().post();
+  },
+
+  newCustomer() {
+    set({ ...initial, requestId: crypto.randomUUID(), toast: get().toast });
+  },
+
+  back() {
+    const { screen, tenders, askCredit } = get();
+    if (askCredit) {
+      set({ askCredit: null });
+      return;
+    }
+    if (screen === 'payment' && tenders.length > 0) {
+      set({ tenders: tenders.slice(0, -1), formError: null, fieldErrors: {} });
+      return;
+    }
+    if (screen === 'receipt') {
+      set({ screen: get().today ? 'today' : get().account ? 'payment' : 'lookup' });
+      return;
+    }
+    get().newCustomer();
+  },
+
+  async showToday() {
+    try {
+      set({ today: await api.call('payments.today', {}), screen: 'today' });
+    } catch (err) {
+      get().notify('error', err instanceof Error ? err.message : String(err));
+    }
+  },
+
+  async showReceipt(receiptNumber) {
+    try {
+      set({ receipt: await api.call('receipts.get', { receiptNumber }), screen: 'receipt' });
+    } catch (err) {
+      get().notify('error', err instanceof Error ? err.message : String(err));
+    }
+  },
+
+  async reprint(receiptNumber) {
+    try {
+      const receipt = await api.call('receipts.reprint', receiptNumber ? { receiptNumber } : {});
+      set({ receipt, screen: get().screen === 'done' ? 'done' : 'receipt' });
+      get().notify(
+        receipt.printed ? 'info' : 'error',
+        receipt.printed
+          ? `Reprinted ${receipt.receiptNumber} (DUPLICATE).`
+          : `Not printed: ${receipt.printError ?? 'printer error'}. It is in the reprint queue.`,
+      );
+    } catch (err) {
+      get().notify('error', err instanceof Error ? err.message : String(err));
+    }
+  },
+
+  notify(kind, text) {
+    set({ toast: { kind, text, at: Date.now() } });
+  },
+
+  reset() {
+    set({ ...initial, requestId: crypto.randomUUID() });
+  },
+}));
+
+function remainingText(amount: string, tenders: TenderDraft[]): string {
+  const cents = (text: string): number => {
+    const parsed = parseAmount(text);
+    return parsed.ok ? parsed.cents : 0;
+  };
+  const left = subCents(cents(amount), ...tenders.map((t) => cents(t.amount)));
+  return left > 0 ? centsToInput(left) : '';
+}

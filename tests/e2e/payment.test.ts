@@ -1,0 +1,240 @@
+/**
+ * The walk-in payment, end to end in a real Chromium against the real browser host and a real SQLite
+ * counter database: sign in, scan a bill stub, take cash with change, a split check + cash, and every
+ * bad input a CSR can make shows its error next to the field and posts nothing.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+
+import { decodeEscPos } from '../../shared/escpos/decoder.js';
+import { makeBillStub } from '../../shared/validators/scan.js';
+import { type VirtualPrinter } from '../../electron/services/devices/printer/virtual-printer.js';
+import {
+  launchChromium,
+  openCounterPage,
+  screenshot,
+  signIn,
+  startCounter,
+  wedgeScan,
+  type RunningCounter,
+} from '../support/counter.js';
+
+let counter: RunningCounter;
+let browser: Browser;
+let page: Page;
+
+async function transactionCount(): Promise<number> {
+  const row = (await counter.host.ctx.db('transactions').count({ n: '*' }).first()) as { n: number };
+  return Number(row.n);
+}
+
+async function openPayment(accountNumber: string): Promise<void> {
+  await page.keyboard.press('F1');
+  await page.getByTestId('search').fill(accountNumber);
+  await page.getByTestId('result').first().waitFor();
+  await page.keyboard.press('Enter');
+  await page.getByTestId('payment').waitFor();
+}
+
+beforeAll(async () => {
+  counter = await startCounter();
+  browser = await launchChromium();
+  page = await openCounterPage(browser, counter.web);
+  await screenshot(page, '01-sign-in');
+  await signIn(page);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await counter?.close();
+});
+
+beforeEach(async () => {
+  await page.keyboard.press('F1');
+});
+
+describe('walk-in payment', () => {
+  it('scans a bill stub, takes $100.00 cash on $73.45 and gives $26.55 change, on screen and on the receipt', async () => {
+    await screenshot(page, '02-lookup');
+    await wedgeScan(page, makeBillStub('1000042517', 7345));
+    await page.getByTestId('payment').waitFor();
+    expect(await page.getByTestId('account-number').textContent()).toBe('1000042517');
+    expect(await page.getByTestId('amount').inputValue()).toBe('73.45');
+    await screenshot(page, '03-payment');
+
+    await page.keyboard.press('F2');
+    await page.getByTestId('tender-0-amount').fill('100');
+    await expect.poll(() => page.getByTestId('change-due').textContent()).toContain('26.55');
+    await screenshot(page, '04-payment-cash');
+    await page.keyboard.press('Enter');
+
+    await page.getByTestId('done').waitFor();
+    expect(await page.getByTestId('done-change').textContent()).toContain('$26.55');
+    expect(await page.getByTestId('new-balance').textContent()).toBe('$0.00');
+    expect(await page.getByTestId('balance').textContent()).toBe('0.00');
+    const shown = (await page.getByTestId('receipt').textContent()) ?? '';
+    expect(shown).toContain('Maria Álvarez');
+    expect(shown).toMatch(/CHANGE\s+\$26\.55/);
+    expect(shown).toMatch(/Cash tendered\s+\$100\.00/);
+    await screenshot(page, '05-done');
+
+    // What the printer got: the receipt, then exactly one full 5-byte drawer kick.
+    const printer = counter.host.printer as VirtualPrinter;
+    const jobs = printer.jobs.slice(-2);
+    const receipt = decodeEscPos(jobs[0]!.bytes);
+    expect(receipt.lines.join('\n')).toMatch(/CHANGE\s+\$26\.55/);
+    expect(receipt.barcodes).toEqual([{ symbology: 'CODE128', data: 'MAIN02-000001' }]);
+    expect(receipt.cuts).toBe(1);
+    expect(decodeEscPos(jobs[1]!.bytes).kicks.map((k) => k.bytes)).toEqual([[0x1b, 0x70, 0x00, 0x19, 0xfa]]);
+  });
+
+  it('takes a check + cash split and shows both on the receipt; F9 reprints it as DUPLICATE', async () => {
+    await openPayment('1000042517');
+    // Maria owes nothing now: type the amount.
+    await page.getByTestId('amount').fill('120.00');
+    await page.keyboard.press('F3');
+    await page.getByTestId('tender-0-amount').fill('100.00');
+    await page.getByTestId('tender-0-check-number').fill('1234');
+    await page.getByTestId('tender-0-routing').fill('011000015');
+    await page.getByTestId('tender-0-bank-account').fill('123456789');
+    await page.keyboard.press('F2');
+    expect(await page.getByTestId('tender-1-amount').inputValue()).toBe('20.00');
+    await page.getByTestId('tender-1-amount').fill('50');
+    await expect.poll(() => page.getByTestId('change-due').textContent()).toContain('30.00');
+    await screenshot(page, '06-split');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('done').waitFor();
+    const shown = (await page.getByTestId('receipt').textContent()) ?? '';
+    expect(shown).toMatch(/Check\s+\$100\.00/);
+    expect(shown).toContain('Check #1234');
+    expect(shown).toMatch(/CHANGE\s+\$30\.00/);
+    expect(shown).toMatch(/Credit balance\s+\$120\.00/);
+
+    await page.keyboard.press('F9');
+    await expect
+      .poll(async () => (await page.getByTestId('receipt').textContent()) ?? '')
+      .toContain('*** DUPLICATE ***');
+    const last = (counter.host.printer as VirtualPrinter).lastJob!;
+    expect(last.decoded.lines[0]).toBe('*** DUPLICATE ***');
+  });
+
+  it('lists today’s payments (F10) and opens a receipt from the list', async () => {
+    await page.keyboard.press('F10');
+    await page.getByTestId('today').waitFor();
+    expect(await page.getByTestId('today-row').count()).toBe(await transactionCount());
+    await screenshot(page, '07-today');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('receipt-screen').waitFor();
+    expect(await page.getByTestId('receipt').textContent()).toContain('Receipt');
+  });
+});
+
+describe('bad input gets a clear error next to the field and posts nothing', () => {
+  const amounts: [string, RegExp][] = [
+    ['-5', /cannot be negative/],
+    ['abc', /not an amount/],
+    ['0', /more than zero/],
+    ['10.123', /at most two decimals/],
+  ];
+  for (const [typed, message] of amounts) {
+    it(`amount "${typed}"`, async () => {
+      const before = await transactionCount();
+      await openPayment('1000042517');
+      await page.getByTestId('amount').fill(typed);
+      await page.keyboard.press('F2');
+      await page.getByTestId('tender-0-amount').fill('10');
+      await page.keyboard.press('Enter');
+      await expect.poll(() => page.getByTestId('amount-error').textContent()).toMatch(message);
+      expect(await transactionCount()).toBe(before);
+    });
+  }
+
+  it('tenders that do not cover the amount', async () => {
+    const before = await transactionCount();
+    await openPayment('1000042517');
+    await page.getByTestId('amount').fill('73.45');
+    await page.keyboard.press('F2');
+    await page.getByTestId('tender-0-amount').fill('50');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId('form-error').textContent()).toMatch(/\$23\.45 still due/);
+    expect(await transactionCount()).toBe(before);
+  });
+
+  it('change on a card: no change is given, the CSR must confirm a credit, Esc posts nothing', async () => {
+    const before = await transactionCount();
+    await openPayment('1000042517');
+    await page.getByTestId('amount').fill('73.45');
+    await page.keyboard.press('F4');
+    await page.getByTestId('tender-0-amount').fill('100');
+    await page.getByTestId('tender-0-last4').fill('4242');
+    await page.getByTestId('tender-0-auth').fill('A1B2C3');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId('credit-dialog').textContent()).toMatch(/No change is given/);
+    await screenshot(page, '08-credit-confirm');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByTestId('credit-dialog').count()).toBe(0);
+    expect(await transactionCount()).toBe(before);
+  });
+
+  it('an invalid routing number', async () => {
+    const before = await transactionCount();
+    await openPayment('1000042517');
+    await page.keyboard.press('F3');
+    await page.getByTestId('tender-0-amount').fill('10');
+    await page.getByTestId('tender-0-check-number').fill('77');
+    await page.getByTestId('tender-0-routing').fill('123456789');
+    await page.getByTestId('tender-0-bank-account').fill('55667788');
+    await page.keyboard.press('Enter');
+    await expect
+      .poll(() => page.getByTestId('tender-0-routing-error').textContent())
+      .toMatch(/123456789 is not valid/);
+    expect(await transactionCount()).toBe(before);
+  });
+
+  it('a check from a cash-only account', async () => {
+    const cashOnly = (await counter.host.ctx
+      .db('accounts')
+      .where('cash_only', 1)
+      .first('account_number')) as { account_number: string };
+    const before = await transactionCount();
+    await openPayment(cashOnly.account_number);
+    await page.getByTestId('cash-only').waitFor();
+    await page.getByTestId('amount').fill('10');
+    await page.keyboard.press('F3');
+    await page.getByTestId('tender-0-amount').fill('10');
+    await page.getByTestId('tender-0-check-number').fill('77');
+    await page.getByTestId('tender-0-routing').fill('011000015');
+    await page.getByTestId('tender-0-bank-account').fill('55667788');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId('form-error').textContent()).toMatch(/cash only/);
+    await screenshot(page, '09-cash-only');
+    expect(await transactionCount()).toBe(before);
+  });
+
+  it('a full card number typed into any field', async () => {
+    const before = await transactionCount();
+    await openPayment('1000042517');
+    await page.keyboard.press('F3');
+    await page.getByTestId('tender-0-amount').fill('10');
+    await page.getByTestId('tender-0-check-number').fill('77');
+    await page.getByTestId('tender-0-routing').fill('011000015');
+    await page.getByTestId('tender-0-bank-account').fill('4111111111111111');
+    await page.keyboard.press('Enter');
+    await expect
+      .poll(() => page.getByTestId('tender-0-bank-account-error').textContent())
+      .toMatch(/Never type a full card number/);
+    expect(await transactionCount()).toBe(before);
+  });
+
+  it('an unknown account, typed or scanned, and a stub with a wrong check digit', async () => {
+    await page.getByTestId('search').fill('9999999999');
+    await expect.poll(() => page.getByText('No account matches').count()).toBe(1);
+    await wedgeScan(page, makeBillStub('9999999999', 1000));
+    await expect.poll(() => page.getByTestId('toast').textContent()).toMatch(/No account 9999999999/);
+    const good = makeBillStub('1000042517', 7345);
+    const bad = good.slice(0, -1) + String((Number(good.at(-1)) + 1) % 10);
+    await wedgeScan(page, bad);
+    await expect.poll(() => page.getByTestId('toast').textContent()).toMatch(/check digit/);
+    expect(await page.getByTestId('payment').count()).toBe(0);
+  });
+});

@@ -1,0 +1,106 @@
+/**
+ * Test support: a real counter (real SQLite file in a temp folder, demo data, virtual printer) behind
+ * the real browser host, and a real Chromium driven by playwright-core.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+import pino from 'pino';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+import { startBrowserHost, type BrowserHost } from '../../electron/browser-host/server.js';
+import {
+  createCounterHost,
+  DEFAULT_COMPANY,
+  DEFAULT_TERMINAL,
+  type CounterHost,
+  type HostConfig,
+} from '../../electron/host/create-host.js';
+import { fixedClock } from '../../electron/services/clock.js';
+
+export const TEST_NOW = '2026-11-25T15:00:00Z';
+
+export function tempDir(prefix = 'countertop-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+export async function startTestHost(
+  overrides: Partial<HostConfig> = {},
+): Promise<CounterHost & { dataDir: string }> {
+  const dataDir = overrides.dataDir ?? tempDir();
+  const host = await createCounterHost({
+    dataDir,
+    terminal: DEFAULT_TERMINAL,
+    company: DEFAULT_COMPANY,
+    demo: { count: 300 },
+    clock: fixedClock(TEST_NOW, 'America/Chicago'),
+    logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+    ...overrides,
+  });
+  return Object.assign(host, { dataDir });
+}
+
+export type RunningCounter = {
+  host: CounterHost & { dataDir: string };
+  web: BrowserHost;
+  close(): Promise<void>;
+};
+
+export async function startCounter(overrides: Partial<HostConfig> = {}): Promise<RunningCounter> {
+  const host = await startTestHost(overrides);
+  const web = await startBrowserHost(host, { staticDir: path.resolve('dist/renderer') });
+  return {
+    host,
+    web,
+    async close() {
+      await web.close();
+      await host.close();
+      fs.rmSync(host.dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
+  });
+}
+
+export async function openCounterPage(browser: Browser, web: BrowserHost): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  page.on('pageerror', (err) => {
+    throw err;
+  });
+  await page.goto(web.appUrl);
+  return page;
+}
+
+export async function signIn(page: Page, cashierId = '1001', pin = '1234'): Promise<void> {
+  await page.getByTestId('cashier-id').fill(cashierId);
+  await page.getByTestId('pin').fill(pin);
+  await page.keyboard.press('Enter');
+  await page.getByTestId('who').waitFor();
+}
+
+/** Types a code the way a keyboard-wedge scanner does: a fast burst ending in Enter. */
+export async function wedgeScan(page: Page, code: string): Promise<void> {
+  await page.keyboard.type(code, { delay: 2 });
+  await page.keyboard.press('Enter');
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  const dir = path.resolve('test-results', 'screens');
+  fs.mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: path.join(dir, `${name}.png`) });
+}
