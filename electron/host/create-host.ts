@@ -13,28 +13,26 @@ import {
   contract,
   isChannel,
   type Channel,
-  type ChannelOutput,
-  type ChannelParsedInput,
   type EventName,
   type EventPayload,
 } from '../../shared/api/contract.js';
 import { CounterError, errorFromZod, type Reply } from '../../shared/api/errors.js';
 import type { Status } from '../../shared/api/status.js';
-import { addCents } from '../../shared/money.js';
-import { classifyScan } from '../../shared/validators/scan.js';
-import { getAccountDetail, getAccountRow, searchAccounts } from '../services/accounts/accounts.js';
-import { signIn, signOut, type Session } from '../services/auth/auth.js';
+import { signOut, type Session } from '../services/auth/auth.js';
 import { systemClock, type Clock } from '../services/clock.js';
 import type { CompanyConfig, ServiceContext, TerminalConfig } from '../services/context.js';
 import { openCounterDb } from '../services/db/connection.js';
 import { seedDemoIfEmpty } from '../services/db/seed.js';
+import { createDevices, type CounterDevices } from '../services/devices/index.js';
 import type { ReceiptPrinterDevice } from '../services/devices/printer/types.js';
-import { VirtualPrinter } from '../services/devices/printer/virtual-printer.js';
 import { newId } from '../services/ids.js';
-import { paymentResult, paymentSummaries, postPayment } from '../services/ledger/payments.js';
-import { outboxStats } from '../services/outbox/outbox.js';
 import { DEFAULT_PROFILE, type PrinterProfile } from '../services/receipts/compose.js';
 import { ReceiptService } from '../services/receipts/receipts.js';
+import { createSync } from '../services/sync/index.js';
+import { coreHandlers } from './handlers/core.js';
+import { deviceHandlers } from './handlers/devices.js';
+import { syncHandlers } from './handlers/sync.js';
+import type { HandlerFn, HandlerMap, HostDeps } from './handlers/types.js';
 
 export type HostConfig = {
   /** Folder for counter.db and the terminal's files. */
@@ -68,10 +66,6 @@ export const DEFAULT_COMPANY: CompanyConfig = {
   ],
 };
 
-type Handlers = {
-  [C in Channel]: (input: ChannelParsedInput<C>, session: Session) => Promise<ChannelOutput<C>>;
-};
-
 export type HostEventListener = <E extends EventName>(name: E, payload: EventPayload<E>) => void;
 
 export type CounterHost = {
@@ -80,6 +74,7 @@ export type CounterHost = {
   onEvent(listener: (name: EventName, payload: unknown) => void): () => void;
   readonly ctx: ServiceContext;
   readonly printer: ReceiptPrinterDevice;
+  readonly devices: CounterDevices;
   readonly receipts: ReceiptService;
   close(): Promise<void>;
 };
@@ -110,6 +105,7 @@ export async function createCounterHost(config: HostConfig): Promise<CounterHost
     emitter.emit('event', name, payload);
   };
 
+  let sync: ReturnType<typeof createSync> | null = null;
   const ctx: ServiceContext = {
     db,
     clock,
@@ -117,13 +113,14 @@ export async function createCounterHost(config: HostConfig): Promise<CounterHost
     company: config.company,
     printerProfile: config.printerProfile ?? DEFAULT_PROFILE,
     log,
-    isOnline: () => false,
-    lastSyncAt: () => null,
+    isOnline: () => sync?.isOnline() ?? false,
+    lastSyncAt: () => sync?.lastSyncAt() ?? null,
   };
-  const printer: ReceiptPrinterDevice = config.printer ?? new VirtualPrinter();
+  const devices = await createDevices(ctx, config.printer ? { printer: config.printer } : {});
+  sync = createSync(ctx);
   const receipts = new ReceiptService(
     ctx,
-    () => printer,
+    () => devices.printer(),
     (r) => emit('receipt.printed', r),
   );
 
@@ -135,118 +132,33 @@ export async function createCounterHost(config: HostConfig): Promise<CounterHost
   };
   const sessionState = (s: Session) => ({ cashier: s.cashier, terminal: terminalInfo, idleLockSeconds });
 
+  const pending = new Set<Promise<unknown>>();
+  const track = <T>(p: Promise<T>): Promise<T> => {
+    pending.add(p);
+    void p.finally(() => pending.delete(p)).catch(() => undefined);
+    return p;
+  };
   async function status(): Promise<Status> {
-    const stats = await outboxStats(db);
     return {
-      printer: printer.status(),
-      drawer: {
-        state: 'unknown',
-        label: printer.kind === 'virtual' ? 'Drawer (virtual)' : 'Drawer',
-        openSince: null,
-      },
-      scanner: {
-        state: 'virtual',
-        label: 'Scanner (keyboard)',
-        detail: 'Keyboard-wedge scanner: scans work on every screen',
-      },
-      sync: {
-        state: 'not_enrolled',
-        queued: stats.queued,
-        oldestQueuedAt: stats.oldestQueuedAt,
-        lastSyncAt: ctx.lastSyncAt(),
-        rejected: stats.rejected,
-      },
+      ...devices.status(),
+      sync: await (sync as NonNullable<typeof sync>).status(),
       reprintQueue: await receipts.queueLength(),
     };
   }
   const pushStatus = (): void => {
-    status().then(
-      (s) => emit('status.changed', s),
-      (err: unknown) => log.error({ err }, 'status failed'),
+    void track(
+      status().then(
+        (s) => emit('status.changed', s),
+        (err: unknown) => log.error({ err }, 'status failed'),
+      ),
     );
   };
 
-  const handlers: Handlers = {
-    'session.state': (_input, session) => Promise.resolve(sessionState(session)),
-    'session.signIn': async (input, session) => {
-      session.cashier = await signIn(ctx, input.cashierId, input.pin);
-      return sessionState(session);
-    },
-    'session.signOut': async (_input, session) => {
-      await signOut(ctx, session, 'user');
-      return sessionState(session);
-    },
-    'status.get': () => status(),
-    'accounts.search': (input) => searchAccounts(db, input.query, input.limit),
-    'accounts.get': (input) => getAccountDetail(db, input.accountNumber, clock.today()),
-    'scan.resolve': async (input) => {
-      const scan = classifyScan(input.code);
-      switch (scan.kind) {
-        case 'billStub':
-          await getAccountRow(db, scan.stub.accountNumber);
-          return {
-            kind: 'account',
-            accountNumber: scan.stub.accountNumber,
-            amountDueCents: scan.stub.amountDueCents,
-            source: 'billStub',
-          };
-        case 'receipt':
-          await receipts.get(scan.receiptNumber);
-          return { kind: 'receipt', receiptNumber: scan.receiptNumber };
-        case 'gtin':
-          return { kind: 'gtin', code: scan.code };
-        case 'serial':
-          return { kind: 'serial', code: scan.code };
-        case 'invalid':
-          return { kind: 'unknown', code: scan.code, message: scan.message };
-      }
-    },
-    'payments.post': async (input, session) => {
-      const cashier = session.cashier as NonNullable<Session['cashier']>;
-      const posted = await postPayment(ctx, input, cashier);
-      const base = await paymentResult(ctx, posted);
-      if (posted.replay) {
-        return { ...base, receipt: await receipts.get(posted.receiptNumber), drawerOpened: false };
-      }
-      const receipt = await receipts.printOriginal(posted.receiptNumber);
-      const drawerOpened = posted.drawerTenders ? await receipts.kickDrawer() : false;
-      pushStatus();
-      return { ...base, receipt, drawerOpened };
-    },
-    'payments.today': async () => {
-      const businessDate = clock.today();
-      const payments = await paymentSummaries(db, (q) =>
-        q.where('t.business_date', businessDate).andWhere('t.terminal_code', config.terminal.code),
-      );
-      const byTender = (await db('tenders as d')
-        .join('transactions as t', 't.id', 'd.transaction_id')
-        .where('t.business_date', businessDate)
-        .andWhere('t.terminal_code', config.terminal.code)
-        .groupBy('d.type')
-        .select('d.type', db.raw('count(*) as count'), db.raw('sum(d.net_cents) as amountCents'))) as {
-        type: string;
-        count: number;
-        amountCents: number;
-      }[];
-      return {
-        businessDate,
-        payments,
-        totals: {
-          count: payments.length,
-          amountCents: addCents(...payments.map((p) => p.amountCents)),
-          byTender,
-        },
-      };
-    },
-    'receipts.get': (input) => receipts.get(input.receiptNumber),
-    'receipts.reprint': async (input, session) => {
-      const receipt = await receipts.reprint(
-        input.receiptNumber,
-        session.cashier as NonNullable<Session['cashier']>,
-      );
-      pushStatus();
-      return receipt;
-    },
+  const deps: HostDeps = { ctx, log, devices, sync, receipts, emit, pushStatus, sessionState };
+  const handlers: HandlerMap<Channel> = {
+    ...coreHandlers(deps, status),
+    ...deviceHandlers(deps),
+    ...syncHandlers(deps),
   };
 
   async function call(channel: string, rawInput: unknown, session: Session): Promise<Reply<unknown>> {
@@ -273,8 +185,11 @@ export async function createCounterHost(config: HostConfig): Promise<CounterHost
       session.lastActivityAt = now;
       const parsed = def.input.safeParse(rawInput ?? {});
       if (!parsed.success) throw errorFromZod(parsed.error);
-      const handler = handlers[channel] as (input: unknown, session: Session) => Promise<unknown>;
-      const value = await handler(parsed.data, session);
+      const handler = handlers[channel] as HandlerFn<Channel> as (
+        input: unknown,
+        session: Session,
+      ) => Promise<unknown>;
+      const value = await track(handler(parsed.data, session));
       const out = def.output.safeParse(value);
       if (!out.success) {
         log.error({ channel, issues: out.error.issues }, 'handler returned a value outside the contract');
@@ -302,11 +217,16 @@ export async function createCounterHost(config: HostConfig): Promise<CounterHost
       return () => emitter.off('event', listener);
     },
     ctx,
-    printer,
+    get printer() {
+      return devices.printer();
+    },
+    devices,
     receipts,
     async close() {
+      await (sync as NonNullable<typeof sync>).close();
+      await Promise.allSettled([...pending]);
       emitter.removeAllListeners();
-      await printer.close();
+      await devices.close();
       await db.destroy();
     },
   };

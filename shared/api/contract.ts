@@ -16,12 +16,12 @@ import {
   SafeText,
   TenderSchema,
 } from './schemas.js';
+import type { ChannelGroup } from './channel.js';
+import { deviceChannels } from './channels/devices.js';
+import { syncChannels } from './channels/sync.js';
 import { StatusSchema } from './status.js';
 
-/** Who may call: anyone (sign-in), any signed-in cashier, or only the listed roles. */
-export type Access = 'public' | 'signedIn' | readonly ('csr' | 'supervisor' | 'admin')[];
-
-type ChannelDef = { input: z.ZodType; output: z.ZodType; access: Access };
+export type { Access, ChannelDef } from './channel.js';
 
 const Empty = z.object({}).strict();
 
@@ -85,7 +85,7 @@ export const TodaySchema = z.object({
 });
 export type Today = z.infer<typeof TodaySchema>;
 
-export const contract = {
+export const coreChannels = {
   'session.state': { input: Empty, output: SessionStateSchema, access: 'public' },
   'session.signIn': {
     input: z
@@ -139,7 +139,14 @@ export const contract = {
     output: ReceiptSchema,
     access: ['csr', 'supervisor'],
   },
-} as const satisfies Record<string, ChannelDef>;
+} as const satisfies ChannelGroup;
+
+/** Every channel: the core (session, accounts, payments, receipts) plus the groups in ./channels/. */
+export const contract = {
+  ...coreChannels,
+  ...deviceChannels,
+  ...syncChannels,
+} as const satisfies ChannelGroup;
 
 export type Contract = typeof contract;
 export type Channel = keyof Contract;

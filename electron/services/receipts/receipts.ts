@@ -12,7 +12,7 @@ import { appendAudit } from '../audit/audit.js';
 import type { ServiceContext } from '../context.js';
 import type { ReceiptPrinterDevice } from '../devices/printer/types.js';
 import { enqueue } from '../outbox/outbox.js';
-import { composeReceipt, DRAWER_KICK, type ReceiptModel } from './compose.js';
+import { composeReceipt, type ReceiptModel } from './compose.js';
 
 type ReceiptRow = {
   number: string;
@@ -79,17 +79,6 @@ export class ReceiptService {
     };
     this.onPrinted(receipt);
     return receipt;
-  }
-
-  /** Opens the cash drawer through the printer (full 5-byte ESC p). */
-  async kickDrawer(): Promise<boolean> {
-    try {
-      await this.printer().print(DRAWER_KICK);
-      return true;
-    } catch (err) {
-      this.ctx.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'drawer kick failed');
-      return false;
-    }
   }
 
   async get(number: string): Promise<Receipt> {

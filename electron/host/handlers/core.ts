@@ -1,0 +1,96 @@
+/** Core handlers: session, status, account lookup, scans, payments, receipts. */
+import type { coreChannels } from '../../../shared/api/contract.js';
+import type { Status } from '../../../shared/api/status.js';
+import { addCents } from '../../../shared/money.js';
+import { classifyScan } from '../../../shared/validators/scan.js';
+import { getAccountDetail, getAccountRow, searchAccounts } from '../../services/accounts/accounts.js';
+import { signIn, signOut } from '../../services/auth/auth.js';
+import { paymentResult, paymentSummaries, postPayment } from '../../services/ledger/payments.js';
+import { cashierOf, type HandlerMap, type HostDeps } from './types.js';
+
+export function coreHandlers(
+  deps: HostDeps,
+  status: () => Promise<Status>,
+): HandlerMap<keyof typeof coreChannels> {
+  const { ctx, receipts, devices, sync, sessionState, pushStatus } = deps;
+  const { db, clock } = ctx;
+  return {
+    'session.state': (_input, session) => Promise.resolve(sessionState(session)),
+    'session.signIn': async (input, session) => {
+      session.cashier = await signIn(ctx, input.cashierId, input.pin);
+      return sessionState(session);
+    },
+    'session.signOut': async (_input, session) => {
+      await signOut(ctx, session, 'user');
+      return sessionState(session);
+    },
+    'status.get': () => status(),
+    'accounts.search': (input) => searchAccounts(db, input.query, input.limit),
+    'accounts.get': (input) => getAccountDetail(db, input.accountNumber, clock.today()),
+    'scan.resolve': async (input) => {
+      const scan = classifyScan(input.code);
+      switch (scan.kind) {
+        case 'billStub':
+          await getAccountRow(db, scan.stub.accountNumber);
+          return {
+            kind: 'account',
+            accountNumber: scan.stub.accountNumber,
+            amountDueCents: scan.stub.amountDueCents,
+            source: 'billStub',
+          };
+        case 'receipt':
+          await receipts.get(scan.receiptNumber);
+          return { kind: 'receipt', receiptNumber: scan.receiptNumber };
+        case 'gtin':
+          return { kind: 'gtin', code: scan.code };
+        case 'serial':
+          return { kind: 'serial', code: scan.code };
+        case 'invalid':
+          return { kind: 'unknown', code: scan.code, message: scan.message };
+      }
+    },
+    'payments.post': async (input, session) => {
+      const posted = await postPayment(ctx, input, cashierOf(session));
+      const base = await paymentResult(ctx, posted);
+      if (posted.replay)
+        return { ...base, receipt: await receipts.get(posted.receiptNumber), drawerOpened: false };
+      sync.nudge();
+      const receipt = await receipts.printOriginal(posted.receiptNumber);
+      const drawerOpened = posted.drawerTenders ? await devices.kickDrawer() : false;
+      pushStatus();
+      return { ...base, receipt, drawerOpened };
+    },
+    'payments.today': async () => {
+      const businessDate = clock.today();
+      const payments = await paymentSummaries(db, (q) =>
+        q.where('t.business_date', businessDate).andWhere('t.terminal_code', ctx.terminal.code),
+      );
+      const byTender = (await db('tenders as d')
+        .join('transactions as t', 't.id', 'd.transaction_id')
+        .where('t.business_date', businessDate)
+        .andWhere('t.terminal_code', ctx.terminal.code)
+        .groupBy('d.type')
+        .select('d.type', db.raw('count(*) as count'), db.raw('sum(d.net_cents) as amountCents'))) as {
+        type: string;
+        count: number;
+        amountCents: number;
+      }[];
+      return {
+        businessDate,
+        payments,
+        totals: {
+          count: payments.length,
+          amountCents: addCents(...payments.map((p) => p.amountCents)),
+          byTender,
+        },
+      };
+    },
+    'receipts.get': (input) => receipts.get(input.receiptNumber),
+    'receipts.reprint': async (input, session) => {
+      const receipt = await receipts.reprint(input.receiptNumber, cashierOf(session));
+      sync.nudge();
+      pushStatus();
+      return receipt;
+    },
+  };
+}
