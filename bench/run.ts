@@ -1,2 +1,12 @@
-/** `npm run bench`: runs every benchmark and prints its figures. */
-console.log('No benchmarks yet.');
+/**
+ * `npm run bench`: every benchmark, one after another, printing its figures against the budgets of
+ * DESIGN.md §8. Figures, never pass/fail tests: a slow machine prints slower numbers.
+ */
+import { runLookupBench } from './lookup.js';
+import { runRendererSize } from './renderer-size.js';
+import { printFigures } from './util.js';
+
+const only = process.argv[2];
+
+if (!only || only === 'renderer') printFigures('Renderer', runRendererSize());
+if (!only || only === 'counter') printFigures('Counter (1,000,000-account replica)', await runLookupBench());

@@ -106,6 +106,8 @@ export async function startBrowserHost(host: CounterHost, opts: BrowserHostOptio
     sockets.add(ws);
     const session = host.newSession();
     ws.on('close', () => sockets.delete(ws));
+    // An oversized or broken frame: ws closes the socket (1009/1002); it must never crash the host.
+    ws.on('error', () => ws.terminate());
     ws.on('message', (data, isBinary) => {
       let parsed: unknown;
       try {

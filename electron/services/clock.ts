@@ -24,3 +24,14 @@ function fixedOrSystem(now: () => Date, timeZone: string): Clock {
   });
   return { now, today: () => fmt.format(now()), timeZone };
 }
+
+/** A clock tests can move forward (idle lock, lockout expiry, aging). */
+export function manualClock(iso: string, timeZone = 'UTC'): Clock & { advance(ms: number): void } {
+  let at = new Date(iso).getTime();
+  const clock = fixedOrSystem(() => new Date(at), timeZone);
+  return Object.assign(clock, {
+    advance(ms: number) {
+      at += ms;
+    },
+  });
+}

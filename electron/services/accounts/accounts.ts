@@ -95,8 +95,20 @@ export async function searchAccounts(
   return { results: rows.map(toSummary), exact: false };
 }
 
-export async function getAccountRow(db: Knex, accountNumber: string): Promise<AccountRow> {
-  const row = (await db('accounts').where('account_number', accountNumber).first()) as AccountRow | undefined;
+/** The replica row; with `withPending`, also the AR effect of transactions not yet in the replica (one query). */
+export async function getAccountRow(
+  db: Knex,
+  accountNumber: string,
+  opts: { withPending?: boolean } = {},
+): Promise<AccountRow & { pending_cents?: number }> {
+  const row = opts.withPending
+    ? (
+        (await db.raw(
+          `SELECT a.*, (${PENDING_AR_SQL}) AS pending_cents FROM accounts a WHERE a.account_number = ?`,
+          [`ar:${accountNumber}`, accountNumber],
+        )) as (AccountRow & { pending_cents: number })[]
+      )[0]
+    : ((await db('accounts').where('account_number', accountNumber).first()) as AccountRow | undefined);
   if (!row)
     throw new CounterError(
       'NOT_FOUND',
@@ -118,13 +130,14 @@ export async function effectiveOpenItems(db: Knex, accountNumber: string): Promi
   return rows.map((r) => ({ id: r.id, category: r.category, dueDate: r.due_date, openCents: r.open_cents }));
 }
 
-/** Net effect on the account's receivable of transactions taken here and not yet in the replica. */
+/** Net effect on an account's receivable (ledger account bound as the first parameter) of transactions taken here and not yet in the replica. */
+const PENDING_AR_SQL = `SELECT COALESCE(SUM(j.cents), 0) FROM journal_lines j JOIN transactions t ON t.id = j.transaction_id
+      WHERE j.ledger_account = ? AND t.server_version IS NULL`;
+
 export async function pendingArCents(db: Knex, accountNumber: string): Promise<number> {
-  const row = (await db.raw(
-    `SELECT COALESCE(SUM(j.cents), 0) AS cents FROM journal_lines j JOIN transactions t ON t.id = j.transaction_id
-      WHERE j.ledger_account = ? AND t.server_version IS NULL`,
-    [`ar:${accountNumber}`],
-  )) as { cents: number }[];
+  const row = (await db.raw(`SELECT (${PENDING_AR_SQL}) AS cents`, [`ar:${accountNumber}`])) as {
+    cents: number;
+  }[];
   return row[0]?.cents ?? 0;
 }
 

@@ -8,20 +8,21 @@ import type { Knex } from 'knex';
 import type { ChannelParsedInput, PostPaymentOutput } from '../../../shared/api/contract.js';
 import { CounterError } from '../../../shared/api/errors.js';
 import type { Cashier, PaymentSummary, Tender } from '../../../shared/api/schemas.js';
-import { allocatePayment } from '../../../shared/domain/allocation.js';
+import { allocatePayment, type AllocationPolicy } from '../../../shared/domain/allocation.js';
 import {
+  DRAWER_TENDERS,
   journalBalances,
   paymentJournal,
   settleTenders,
   TENDER_LABEL,
 } from '../../../shared/domain/tenders.js';
-import { subCents } from '../../../shared/money.js';
-import { getAccountDetail, getAccountRow, effectiveOpenItems, pendingArCents } from '../accounts/accounts.js';
+import { addCents, subCents } from '../../../shared/money.js';
+import { effectiveOpenItems, getAccountDetail, getAccountRow } from '../accounts/accounts.js';
 import { appendAudit } from '../audit/audit.js';
 import { receiptPrefix, type ServiceContext } from '../context.js';
 import { newId } from '../ids.js';
 import { enqueue } from '../outbox/outbox.js';
-import { composeReceipt, type ReceiptModel } from '../receipts/compose.js';
+import type { ReceiptModel } from '../receipts/compose.js';
 import { loadAllocationPolicy } from './policies.js';
 
 export type PostPaymentInput = ChannelParsedInput<'payments.post'>;
@@ -33,13 +34,19 @@ export type PostedPayment = {
   drawerTenders: boolean;
 };
 
+/** Next number of a gap-free counter (receipt numbers), moved inside the caller's transaction. */
 export async function nextCounter(trx: Knex.Transaction, name: string): Promise<number> {
-  await trx.raw(
-    'INSERT INTO counters(name, value) VALUES (?, 1) ON CONFLICT(name) DO UPDATE SET value = value + 1',
+  const rows = (await trx.raw(
+    'INSERT INTO counters(name, value) VALUES (?, 1) ON CONFLICT(name) DO UPDATE SET value = value + 1 RETURNING value',
     [name],
-  );
-  const row = (await trx('counters').where({ name }).first()) as { value: number };
-  return row.value;
+  )) as { value: number }[];
+  const value = rows[0]?.value;
+  if (value === undefined) throw new Error(`counter ${name} did not move`);
+  return value;
+}
+
+function isDuplicateRequest(err: unknown): boolean {
+  return err instanceof Error && /UNIQUE constraint failed: transactions\.request_id/.test(err.message);
 }
 
 export function tenderReference(t: Tender): string {
@@ -62,177 +69,191 @@ export async function postPayment(
 ): Promise<PostedPayment> {
   const now = ctx.clock.now();
   const businessDate = ctx.clock.today();
-  return ctx.db.transaction(async (trx) => {
-    const replay = (await trx('transactions').where('request_id', input.requestId).first()) as
-      { id: string; receipt_number: string } | undefined;
-    if (replay)
-      return {
-        transactionId: replay.id,
-        receiptNumber: replay.receipt_number,
-        replay: true,
-        drawerTenders: false,
-      };
-
-    const account = await getAccountRow(trx, input.accountNumber);
-    const settlement = settleTenders(input.amountCents, input.tenders, {
-      cashOnly: account.cash_only === 1,
-      confirmOvertenderCredit: input.confirmOvertenderCredit,
-    });
-    const policy = await loadAllocationPolicy(trx);
-    const items = await effectiveOpenItems(trx, input.accountNumber);
-    const allocation = allocatePayment(settlement.appliedCents, items, policy);
-    const journal = paymentJournal(input.accountNumber, settlement);
-    if (!journalBalances(journal)) throw new Error('invariant: payment journal does not balance');
-
-    const pending = await pendingArCents(trx, input.accountNumber);
-    const balanceAfterCents = subCents(account.balance_cents + pending, settlement.appliedCents);
-
-    const transactionId = newId();
-    const receiptNumber = `${receiptPrefix(ctx.terminal)}-${String(await nextCounter(trx, 'receipt')).padStart(6, '0')}`;
-    await trx('transactions').insert({
-      id: transactionId,
-      request_id: input.requestId,
-      kind: 'payment',
-      account_number: input.accountNumber,
-      amount_cents: input.amountCents,
-      applied_cents: settlement.appliedCents,
-      change_cents: settlement.changeCents,
-      credit_cents: settlement.creditCents,
-      cashier_id: cashier.id,
-      terminal_code: ctx.terminal.code,
-      till_id: null,
-      receipt_number: receiptNumber,
-      business_date: businessDate,
-      created_at: now.toISOString(),
-    });
-    await trx('tenders').insert(
-      input.tenders.map((t, i) => ({
-        id: newId(),
-        transaction_id: transactionId,
-        position: i,
-        type: t.type,
-        amount_cents: t.amountCents,
-        net_cents: settlement.net[i]?.cents ?? 0,
-        check_number: t.type === 'check' ? t.checkNumber : null,
-        routing_number: t.type === 'check' ? t.routingNumber : null,
-        bank_account: t.type === 'check' ? t.bankAccount : null,
-        card_brand: t.type === 'card' ? t.brand : null,
-        card_last4: t.type === 'card' ? t.last4 : null,
-        auth_code: t.type === 'card' ? t.authCode : null,
-        money_order_serial: t.type === 'money_order' ? t.serial : null,
-      })),
+  const policy = await loadAllocationPolicy(ctx.db);
+  try {
+    return await ctx.db.transaction((trx) =>
+      postInTransaction(trx, ctx, input, cashier, policy, now, businessDate),
     );
-    await trx('journal_lines').insert(
-      journal.map((l) => ({
-        transaction_id: transactionId,
-        ledger_account: l.ledgerAccount,
-        cents: l.cents,
-        memo: l.memo,
-      })),
-    );
-    const allocationRows = [
-      ...allocation.allocations.map((a) => ({
-        transaction_id: transactionId,
-        item_id: a.itemId,
-        category: a.category,
-        cents: a.cents,
-      })),
-      ...(allocation.unappliedCents > 0
-        ? [
-            {
-              transaction_id: transactionId,
-              item_id: null,
-              category: 'unapplied_credit',
-              cents: allocation.unappliedCents,
-            },
-          ]
-        : []),
-    ];
-    if (allocationRows.length) await trx('allocations').insert(allocationRows);
+  } catch (err) {
+    // The same request posted before (a retried call, a double Enter): answer with the first result.
+    if (!isDuplicateRequest(err)) throw err;
+    const first = (await ctx
+      .db('transactions')
+      .where('request_id', input.requestId)
+      .first('id', 'receipt_number')) as { id: string; receipt_number: string };
+    return {
+      transactionId: first.id,
+      receiptNumber: first.receipt_number,
+      replay: true,
+      drawerTenders: false,
+    };
+  }
+}
 
-    const model: ReceiptModel = {
-      company: ctx.company,
-      terminal: { code: ctx.terminal.code, name: ctx.terminal.name },
-      cashier: { id: cashier.id, name: cashier.name },
-      at: now,
-      timeZone: ctx.clock.timeZone,
-      receiptNumber,
-      title: 'BILL PAYMENT',
-      account: { number: input.accountNumber, name: account.name },
-      items: [{ label: 'Payment on account', amountCents: settlement.appliedCents }],
-      totalCents: settlement.appliedCents,
-      tenders: input.tenders.map((t) => ({
-        label: t.type === 'cash' ? 'Cash tendered' : TENDER_LABEL[t.type],
-        amountCents: t.amountCents,
-        ...(tenderReference(t) ? { detail: tenderReference(t) } : {}),
-      })),
+async function postInTransaction(
+  trx: Knex.Transaction,
+  ctx: ServiceContext,
+  input: PostPaymentInput,
+  cashier: Cashier,
+  policy: AllocationPolicy,
+  now: Date,
+  businessDate: string,
+): Promise<PostedPayment> {
+  const account = await getAccountRow(trx, input.accountNumber, { withPending: true });
+  const settlement = settleTenders(input.amountCents, input.tenders, {
+    cashOnly: account.cash_only === 1,
+    confirmOvertenderCredit: input.confirmOvertenderCredit,
+  });
+  const items = await effectiveOpenItems(trx, input.accountNumber);
+  const allocation = allocatePayment(settlement.appliedCents, items, policy);
+  const journal = paymentJournal(input.accountNumber, settlement);
+  if (!journalBalances(journal)) throw new Error('invariant: payment journal does not balance');
+  const balanceAfterCents = subCents(
+    addCents(account.balance_cents, account.pending_cents ?? 0),
+    settlement.appliedCents,
+  );
+
+  const transactionId = newId();
+  const receiptNumber = `${receiptPrefix(ctx.terminal)}-${String(await nextCounter(trx, 'receipt')).padStart(6, '0')}`;
+  await trx('transactions').insert({
+    id: transactionId,
+    request_id: input.requestId,
+    kind: 'payment',
+    account_number: input.accountNumber,
+    amount_cents: input.amountCents,
+    applied_cents: settlement.appliedCents,
+    change_cents: settlement.changeCents,
+    credit_cents: settlement.creditCents,
+    cashier_id: cashier.id,
+    terminal_code: ctx.terminal.code,
+    till_id: null,
+    receipt_number: receiptNumber,
+    business_date: businessDate,
+    created_at: now.toISOString(),
+  });
+  await trx('tenders').insert(
+    input.tenders.map((t, i) => ({
+      id: newId(),
+      transaction_id: transactionId,
+      position: i,
+      type: t.type,
+      amount_cents: t.amountCents,
+      net_cents: settlement.net[i]?.cents ?? 0,
+      check_number: t.type === 'check' ? t.checkNumber : null,
+      routing_number: t.type === 'check' ? t.routingNumber : null,
+      bank_account: t.type === 'check' ? t.bankAccount : null,
+      card_brand: t.type === 'card' ? t.brand : null,
+      card_last4: t.type === 'card' ? t.last4 : null,
+      auth_code: t.type === 'card' ? t.authCode : null,
+      money_order_serial: t.type === 'money_order' ? t.serial : null,
+    })),
+  );
+  await trx('journal_lines').insert(
+    journal.map((l) => ({
+      transaction_id: transactionId,
+      ledger_account: l.ledgerAccount,
+      cents: l.cents,
+      memo: l.memo,
+    })),
+  );
+  const allocationRows = [
+    ...allocation.allocations.map((a) => ({
+      transaction_id: transactionId,
+      item_id: a.itemId,
+      category: a.category,
+      cents: a.cents,
+    })),
+    ...(allocation.unappliedCents > 0
+      ? [
+          {
+            transaction_id: transactionId,
+            item_id: null,
+            category: 'unapplied_credit',
+            cents: allocation.unappliedCents,
+          },
+        ]
+      : []),
+  ];
+  if (allocationRows.length) await trx('allocations').insert(allocationRows);
+
+  const model: ReceiptModel = {
+    company: ctx.company,
+    terminal: { code: ctx.terminal.code, name: ctx.terminal.name },
+    cashier: { id: cashier.id, name: cashier.name },
+    at: now,
+    timeZone: ctx.clock.timeZone,
+    receiptNumber,
+    title: 'BILL PAYMENT',
+    account: { number: input.accountNumber, name: account.name },
+    items: [{ label: 'Payment on account', amountCents: settlement.appliedCents }],
+    totalCents: settlement.appliedCents,
+    tenders: input.tenders.map((t) => ({
+      label: t.type === 'cash' ? 'Cash tendered' : TENDER_LABEL[t.type],
+      amountCents: t.amountCents,
+      ...(tenderReference(t) ? { detail: tenderReference(t) } : {}),
+    })),
+    changeCents: settlement.changeCents,
+    creditCents: settlement.creditCents,
+    balanceAfterCents,
+    balanceAsOf: account.as_of,
+    offline: !ctx.isOnline(),
+    footer: ctx.company.footer,
+  };
+  await trx('receipts').insert({
+    number: receiptNumber,
+    transaction_id: transactionId,
+    kind: 'payment',
+    model: JSON.stringify(model),
+    created_at: now.toISOString(),
+  });
+
+  await enqueue(
+    trx,
+    'payment.posted',
+    {
+      transactionId,
+      requestId: input.requestId,
+      accountNumber: input.accountNumber,
+      amountCents: input.amountCents,
+      appliedCents: settlement.appliedCents,
       changeCents: settlement.changeCents,
       creditCents: settlement.creditCents,
-      balanceAfterCents,
-      balanceAsOf: account.as_of,
-      offline: !ctx.isOnline(),
-      footer: ctx.company.footer,
-    };
-    const bytes = composeReceipt(model, ctx.printerProfile);
-    await trx('receipts').insert({
-      number: receiptNumber,
-      transaction_id: transactionId,
-      kind: 'payment',
-      model: JSON.stringify(model),
-      bytes,
-      created_at: now.toISOString(),
-    });
-
-    await enqueue(
-      trx,
-      'payment.posted',
-      {
-        transactionId,
-        requestId: input.requestId,
-        accountNumber: input.accountNumber,
-        amountCents: input.amountCents,
-        appliedCents: settlement.appliedCents,
-        changeCents: settlement.changeCents,
-        creditCents: settlement.creditCents,
-        tenders: input.tenders,
-        allocations: allocation.allocations,
-        unappliedCents: allocation.unappliedCents,
-        journal,
-        receiptNumber,
-        cashierId: cashier.id,
-        terminalCode: ctx.terminal.code,
-        branch: ctx.terminal.branch,
-        tillId: null,
-        businessDate,
-        createdAt: now.toISOString(),
-      },
-      now,
-    );
-    await appendAudit(
-      trx,
-      {
-        actor: cashier.id,
-        action: 'payment.post',
-        entityType: 'transaction',
-        entityId: transactionId,
-        details: {
-          accountNumber: input.accountNumber,
-          amountCents: settlement.appliedCents,
-          receiptNumber,
-          tenders: input.tenders.map((t) => t.type),
-        },
-      },
-      now,
-    );
-    return {
-      transactionId,
+      tenders: input.tenders,
+      allocations: allocation.allocations,
+      unappliedCents: allocation.unappliedCents,
+      journal,
       receiptNumber,
-      replay: false,
-      drawerTenders: input.tenders.some(
-        (t) => t.type === 'cash' || t.type === 'check' || t.type === 'money_order',
-      ),
-    };
-  });
+      cashierId: cashier.id,
+      terminalCode: ctx.terminal.code,
+      branch: ctx.terminal.branch,
+      tillId: null,
+      businessDate,
+      createdAt: now.toISOString(),
+    },
+    now,
+  );
+  await appendAudit(
+    trx,
+    {
+      actor: cashier.id,
+      action: 'payment.post',
+      entityType: 'transaction',
+      entityId: transactionId,
+      details: {
+        accountNumber: input.accountNumber,
+        amountCents: settlement.appliedCents,
+        receiptNumber,
+        tenders: input.tenders.map((t) => t.type),
+      },
+    },
+    now,
+  );
+  return {
+    transactionId,
+    receiptNumber,
+    replay: false,
+    drawerTenders: input.tenders.some((t) => DRAWER_TENDERS.includes(t.type)),
+  };
 }
 
 type TxRow = {

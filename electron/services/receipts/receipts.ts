@@ -1,5 +1,6 @@
 /**
- * Receipts: stored with the posting (model + bytes), printed after the commit. A failed print never
+ * Receipts: the model is stored with the posting, the bytes are composed from it when printed (after the
+ * commit). A failed print never
  * touches the payment: the receipt keeps its error and waits in the reprint queue. Reprints are
  * composed again from the stored model with DUPLICATE on them.
  */
@@ -19,7 +20,6 @@ type ReceiptRow = {
   transaction_id: string;
   kind: string;
   model: string;
-  bytes: Buffer;
   print_count: number;
   last_print_error: string | null;
 };
@@ -68,12 +68,13 @@ export class ReceiptService {
   /** Prints a freshly posted receipt (the original, not a duplicate). */
   async printOriginal(number: string): Promise<Receipt> {
     const row = await loadReceipt(this.ctx.db, number);
-    const outcome = await this.send(number, row.bytes);
+    const bytes = composeReceipt(reviveModel(row.model), this.ctx.printerProfile);
+    const outcome = await this.send(number, bytes);
     const receipt: Receipt = {
       receiptNumber: number,
       transactionId: row.transaction_id,
       duplicate: false,
-      lines: decodeEscPos(row.bytes).lines,
+      lines: decodeEscPos(bytes).lines,
       printed: outcome.printed,
       printError: outcome.error,
     };
@@ -87,7 +88,7 @@ export class ReceiptService {
       receiptNumber: number,
       transactionId: row.transaction_id,
       duplicate: false,
-      lines: decodeEscPos(row.bytes).lines,
+      lines: decodeEscPos(composeReceipt(reviveModel(row.model), this.ctx.printerProfile)).lines,
       printed: row.print_count > 0,
       printError: row.last_print_error,
     };
@@ -116,7 +117,7 @@ export class ReceiptService {
     const neverPrinted = row.print_count === 0;
     // A receipt that never came out of the printer (printer error) is printed as the original.
     const bytes = neverPrinted
-      ? row.bytes
+      ? composeReceipt(model, this.ctx.printerProfile)
       : composeReceipt({ ...model, marks: ['DUPLICATE'] }, this.ctx.printerProfile);
     const now = this.ctx.clock.now();
     await this.ctx.db.transaction(async (trx) => {

@@ -155,7 +155,6 @@ export async function up(knex: Knex): Promise<void> {
     t.string('transaction_id').notNullable().references('transactions.id');
     t.string('kind').notNullable();
     t.text('model').notNullable();
-    t.binary('bytes').notNullable();
     t.string('created_at').notNullable();
     t.integer('print_count').notNullable().defaultTo(0);
     t.string('last_printed_at');

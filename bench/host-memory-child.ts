@@ -1,0 +1,56 @@
+/**
+ * Child process for the memory figure: opens the counter host on an existing replica, does a busy
+ * hour's lookups, searches and payments, then prints its resident set size (MB) as JSON.
+ */
+import { randomUUID } from 'node:crypto';
+
+import pino from 'pino';
+
+import { createCounterHost, DEFAULT_COMPANY, DEFAULT_TERMINAL } from '../electron/host/create-host.js';
+import { demoAccountNumber } from '../resources/demo/generate.js';
+
+const [dataDir, countArg] = process.argv.slice(2);
+if (!dataDir || !countArg) throw new Error('usage: host-memory-child <dataDir> <accounts>');
+const count = Number(countArg);
+const host = await createCounterHost({
+  dataDir,
+  terminal: DEFAULT_TERMINAL,
+  company: DEFAULT_COMPANY,
+  demo: null,
+  logger: pino({ level: 'silent' }),
+});
+const session = host.newSession();
+await host.call('session.signIn', { cashierId: '1001', pin: '1234' }, session);
+for (let i = 0; i < 3000; i++) {
+  const accountNumber = demoAccountNumber((i * 7919) % count);
+  await host.call('accounts.search', { query: accountNumber }, session);
+  await host.call('accounts.get', { accountNumber }, session);
+}
+for (const q of ['alv', 'maria', 'smith', 'garc', '217555', 'elm st', 'oak'])
+  for (let i = 0; i < 30; i++) await host.call('accounts.search', { query: q }, session);
+const posted: string[] = [];
+for (let i = 0; i < 200; i++) {
+  const r = await host.call(
+    'payments.post',
+    {
+      requestId: randomUUID(),
+      accountNumber: demoAccountNumber((i * 31) % count),
+      amountCents: 1000,
+      tenders: [{ type: 'cash', amountCents: 2000 }],
+    },
+    session,
+  );
+  if (r.ok) posted.push((r.value as { payment: { transactionId: string } }).payment.transactionId);
+}
+const rssMb = process.memoryUsage().rss / 1024 / 1024;
+// Leave the cached replica as it was.
+await host.ctx.db.transaction(async (trx) => {
+  for (const t of ['allocations', 'journal_lines', 'tenders', 'receipts'])
+    await trx(t).whereIn('transaction_id', posted).del();
+  await trx('transactions').whereIn('id', posted).del();
+  await trx('outbox').del();
+  await trx('audit_log').del();
+  await trx('counters').del();
+});
+await host.close();
+process.stdout.write(JSON.stringify({ rssMb }) + '\n');

@@ -1,0 +1,33 @@
+/** Small helpers for the benchmarks: timing, percentiles and a figures table. */
+export type Figure = { name: string; value: number; unit: string; budget?: string; ok?: boolean };
+
+export function percentile(samples: number[], p: number): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i] ?? NaN;
+}
+
+export async function timeEach<T>(items: T[], fn: (item: T) => Promise<unknown>): Promise<number[]> {
+  const samples: number[] = [];
+  for (const item of items) {
+    const t0 = process.hrtime.bigint();
+    await fn(item);
+    samples.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  return samples;
+}
+
+export function round(n: number, digits = 2): number {
+  const f = 10 ** digits;
+  return Math.round(n * f) / f;
+}
+
+export function printFigures(title: string, figures: Figure[]): void {
+  console.log(`\n${title}`);
+  for (const f of figures) {
+    const mark = f.ok === undefined ? '' : f.ok ? '  ok' : '  OVER BUDGET';
+    console.log(
+      `  ${f.name.padEnd(58)} ${String(f.value).padStart(10)} ${f.unit.padEnd(8)} ${f.budget ? `(budget ${f.budget})` : ''}${mark}`,
+    );
+  }
+}
