@@ -9,6 +9,8 @@ import path from 'node:path';
 
 import { startBrowserHost } from './browser-host/server.js';
 import { loadHostConfig } from './host/config.js';
+import pino from 'pino';
+
 import { createCounterHost } from './host/create-host.js';
 import { defaultDataDir, projectRoot, rendererDir } from './paths.js';
 
@@ -57,7 +59,9 @@ async function main(): Promise<void> {
     );
 
   const dataDir = defaultDataDir(root);
-  const host = await createCounterHost(loadHostConfig(dataDir));
+  const host = await createCounterHost(
+    loadHostConfig(dataDir, { logger: pino({ level: process.env.LOG_LEVEL ?? 'warn', name: 'countertop' }) }),
+  );
   const dev = args.has('--dev');
   const browserHost = await startBrowserHost(host, {
     staticDir: rendererDir(root),
