@@ -304,7 +304,10 @@ export async function paymentSummaries(
         't.server_version',
         'a.name as account_name',
       ),
-  ).orderBy('t.created_at', 'desc')) as (TxRow & { account_name: string })[];
+  ).orderBy([
+    { column: 't.created_at', order: 'desc' },
+    { column: 't.receipt_number', order: 'desc' },
+  ])) as (TxRow & { account_name: string })[];
   if (rows.length === 0) return [];
   const tenders = (await db('tenders')
     .whereIn(

@@ -86,7 +86,11 @@ function useGlobalKeys(signedIn: boolean): void {
         case 'F9':
           e.preventDefault();
           void c.reprint(
-            c.screen === 'receipt' || c.screen === 'done' ? c.receipt?.receiptNumber : undefined,
+            c.screen === 'receipt' || c.screen === 'done'
+              ? c.receipt?.receiptNumber
+              : c.screen === 'today'
+                ? c.today?.payments[c.todaySelected]?.receiptNumber
+                : undefined,
           );
           return;
         case 'F10':

@@ -38,6 +38,7 @@ type CounterStore = {
   result: PostPaymentOutput | null;
   receipt: Receipt | null;
   today: Today | null;
+  todaySelected: number;
   toast: Toast | null;
 
   setQuery(q: string): void;
@@ -78,6 +79,7 @@ const initial = {
   result: null,
   receipt: null,
   today: null,
+  todaySelected: 0,
   toast: null,
 };
 
@@ -144,8 +146,14 @@ export const useCounter = create<CounterStore>((set, get) => ({
   },
 
   addTender(type) {
-    const { tenders, amount } = get();
+    const { tenders, amount, account } = get();
     if (tenders.length >= 8) return;
+    if (type === 'check' && account?.cashOnly) {
+      set({
+        formError: 'This account is cash only: we cannot take a check. Cash, card or money order are fine.',
+      });
+      return;
+    }
     // A new tender starts with what is still due.
     const dueText = remainingText(amount, tenders);
     set({ tenders: [...tenders, newTenderDraft(type, dueText)], formError: null, confirmCredit: false });
@@ -242,7 +250,7 @@ export const useCounter = create<CounterStore>((set, get) => ({
 
   async showToday() {
     try {
-      set({ today: await api.call('payments.today', {}), screen: 'today' });
+      set({ today: await api.call('payments.today', {}), screen: 'today', todaySelected: 0 });
     } catch (err) {
       get().notify('error', err instanceof Error ? err.message : String(err));
     }

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect } from 'react';
 
 import { TENDER_LABEL } from '../../../../shared/domain/tenders.js';
 import { Money } from '../../components/Money.js';
@@ -6,7 +6,9 @@ import { useCounter } from '../../stores/counter.js';
 
 export function TodayScreen(): React.JSX.Element {
   const today = useCounter((s) => s.today);
-  const [selected, setSelected] = useState(0);
+  const selected = useCounter((s) => s.todaySelected);
+  const setSelected = (f: (i: number) => number): void =>
+    useCounter.setState({ todaySelected: f(useCounter.getState().todaySelected) });
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
       const list = useCounter.getState().today?.payments ?? [];

@@ -1,0 +1,191 @@
+/**
+ * Bad input at the host (what a tampered renderer or a script could send): a clear, specific error
+ * and nothing written — no transaction, no outbox event, no audit entry, no receipt number used.
+ */
+import { randomUUID } from 'node:crypto';
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import type { Session } from '../../electron/services/auth/auth.js';
+import { startTestHost } from '../support/counter.js';
+
+type Host = Awaited<ReturnType<typeof startTestHost>>;
+let host: Host;
+let session: Session;
+let cashOnlyAccount: string;
+
+const cash = (amountCents: number) => ({ type: 'cash', amountCents });
+const check = (amountCents: number, routingNumber = '011000015', bankAccount = '12345678') => ({
+  type: 'check',
+  amountCents,
+  checkNumber: '101',
+  routingNumber,
+  bankAccount,
+});
+const card = (amountCents: number, extra: Record<string, string> = {}) => ({
+  type: 'card',
+  amountCents,
+  brand: 'Visa',
+  last4: '4242',
+  authCode: 'AB12CD',
+  ...extra,
+});
+
+async function counts(): Promise<number[]> {
+  const db = host.ctx.db;
+  const n = async (t: string) => Number(((await db(t).count({ n: '*' }).first()) as { n: number }).n);
+  return [
+    await n('transactions'),
+    await n('journal_lines'),
+    await n('outbox'),
+    await n('receipts'),
+    await n('counters'),
+  ];
+}
+
+beforeAll(async () => {
+  host = await startTestHost({ demo: { count: 120, months: 2 } });
+  session = host.newSession();
+  await host.call('session.signIn', { cashierId: '1001', pin: '1234' }, session);
+  cashOnlyAccount = (
+    (await host.ctx.db('accounts').where('cash_only', 1).first('account_number')) as {
+      account_number: string;
+    }
+  ).account_number;
+});
+afterAll(() => host.close());
+
+const cases: [string, () => Record<string, unknown>, string, RegExp][] = [
+  [
+    'a negative amount',
+    () => ({ accountNumber: '1000042517', amountCents: -500, tenders: [cash(500)] }),
+    'INVALID_INPUT',
+    /more than zero/,
+  ],
+  [
+    'a zero amount',
+    () => ({ accountNumber: '1000042517', amountCents: 0, tenders: [cash(500)] }),
+    'INVALID_INPUT',
+    /more than zero/,
+  ],
+  [
+    'a fractional cent',
+    () => ({ accountNumber: '1000042517', amountCents: 10.5, tenders: [cash(500)] }),
+    'INVALID_INPUT',
+    /whole cents/,
+  ],
+  [
+    'a non-numeric amount',
+    () => ({ accountNumber: '1000042517', amountCents: '73.45', tenders: [cash(7345)] }),
+    'INVALID_INPUT',
+    /number/,
+  ],
+  [
+    'tenders that do not cover the amount',
+    () => ({ accountNumber: '1000042517', amountCents: 7345, tenders: [cash(5000), card(1000)] }),
+    'TENDER_SHORT',
+    /\$13\.45 still due/,
+  ],
+  [
+    'change on a card (over-tender without confirmation)',
+    () => ({ accountNumber: '1000042517', amountCents: 7345, tenders: [card(10000)] }),
+    'OVERTENDER_NEEDS_CONFIRMATION',
+    /No change is given/,
+  ],
+  [
+    'an invalid routing number',
+    () => ({ accountNumber: '1000042517', amountCents: 1000, tenders: [check(1000, '123456789')] }),
+    'INVALID_INPUT',
+    /123456789 is not valid/,
+  ],
+  [
+    'a check from a cash-only account',
+    () => ({ accountNumber: cashOnlyAccount, amountCents: 1000, tenders: [check(1000)] }),
+    'CASH_ONLY',
+    /cash only/,
+  ],
+  [
+    'a full card number as the bank account',
+    () => ({
+      accountNumber: '1000042517',
+      amountCents: 1000,
+      tenders: [check(1000, '011000015', '4111111111111111')],
+    }),
+    'INVALID_INPUT',
+    /full card number/,
+  ],
+  [
+    'a full card number as the auth code',
+    () => ({
+      accountNumber: '1000042517',
+      amountCents: 1000,
+      tenders: [card(1000, { authCode: '5555555555554444' })],
+    }),
+    'INVALID_INPUT',
+    /./,
+  ],
+  [
+    'a full card number in the note',
+    () => ({
+      accountNumber: '1000042517',
+      amountCents: 1000,
+      tenders: [cash(1000)],
+      note: 'card 4242 4242 4242 4242',
+    }),
+    'INVALID_INPUT',
+    /full card number/,
+  ],
+  [
+    'a card with more than 4 digits as last 4',
+    () => ({
+      accountNumber: '1000042517',
+      amountCents: 1000,
+      tenders: [card(1000, { last4: '4111111111111111' })],
+    }),
+    'INVALID_INPUT',
+    /Last 4/,
+  ],
+  [
+    'an unknown account',
+    () => ({ accountNumber: '9999999999', amountCents: 1000, tenders: [cash(1000)] }),
+    'NOT_FOUND',
+    /No account 9999999999/,
+  ],
+];
+
+describe('payments.post refuses bad input and writes nothing', () => {
+  for (const [name, make, code, message] of cases) {
+    it(name, async () => {
+      const before = await counts();
+      const reply = await host.call('payments.post', { requestId: randomUUID(), ...make() }, session);
+      expect(reply.ok).toBe(false);
+      if (reply.ok) return;
+      expect(reply.error.code).toBe(code);
+      expect(reply.error.message).toMatch(message);
+      expect(await counts()).toEqual(before);
+    });
+  }
+
+  it('a confirmed card over-tender posts, and the excess is account credit (no change)', async () => {
+    const reply = await host.call(
+      'payments.post',
+      {
+        requestId: randomUUID(),
+        accountNumber: '1000042517',
+        amountCents: 7345,
+        tenders: [card(10000)],
+        confirmOvertenderCredit: true,
+      },
+      session,
+    );
+    expect(reply.ok).toBe(true);
+    const v = reply.ok
+      ? (reply.value as {
+          payment: { amountCents: number; changeCents: number };
+          account: { balanceCents: number };
+        })
+      : null;
+    expect(v?.payment).toMatchObject({ amountCents: 10000, changeCents: 0 });
+    expect(v?.account.balanceCents).toBe(7345 - 10000);
+  });
+});
