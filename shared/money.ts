@@ -32,7 +32,13 @@ export function sumCents(values: Iterable<Cents>): Cents {
 
 /** Multiplies cents by a plain factor (rates, multiples) and rounds half away from zero to the cent. */
 export function mulCents(value: Cents, factor: number): Cents {
-  return money(value).multiply(factor).intValue;
+  // Not currency.js's multiply: it rounds the raw binary product with Math.round (half towards +∞), so
+  // -2.5 became -2 and 100 × 1.005 (100.49999999999999 in binary) became 100. Round the product as the
+  // decimal it stands for (15 significant digits), half away from zero, and never return -0.
+  if (!Number.isFinite(factor)) throw new TypeError(`not a finite factor: ${String(factor)}`);
+  const product = Number((money(value).intValue * factor).toPrecision(15));
+  const rounded = Math.sign(product) * Math.round(Math.abs(product));
+  return rounded === 0 ? 0 : rounded;
 }
 
 /** "1,234.56" (no symbol) or "$1,234.56" with `symbol`. Negative amounts show as "-1.00". */

@@ -32,11 +32,31 @@ const CODE_PAGES: Record<number, string> = {
   4: 'CP863',
   5: 'CP865',
   13: 'CP857',
+  14: 'CP737',
+  // node-thermal-printer switches to whichever page has a character the current one lacks (’ → 15).
+  15: 'ISO-8859-7',
   16: 'CP1252',
   17: 'CP866',
   18: 'CP852',
   19: 'CP858',
+  33: 'CP775',
+  34: 'CP855',
+  35: 'CP861',
+  36: 'CP862',
+  37: 'CP864',
+  38: 'CP869',
+  39: 'ISO-8859-2',
   40: 'ISO-8859-15',
+  44: 'CP1125',
+  45: 'CP1250',
+  46: 'CP1251',
+  47: 'CP1253',
+  48: 'CP1254',
+  49: 'CP1255',
+  50: 'CP1256',
+  51: 'CP1257',
+  52: 'CP1258',
+  53: 'RK1048',
 };
 
 const SYMBOLOGY: Record<number, string> = {
@@ -63,6 +83,8 @@ const NEED_MORE = -1;
 export class EscPosDecoder {
   private pending: number[] = [];
   private text: number[] = [];
+  /** Text of the current line already decoded: the bytes that came before a code page change (ESC t). */
+  private decoded = '';
   private align: 'left' | 'center' | 'right' = 'left';
   private bold = false;
   private size = { width: 1, height: 1 };
@@ -92,7 +114,7 @@ export class EscPosDecoder {
       events.push({ kind: 'kick', pin: m % 48 === 0 ? 2 : 5, onMs: 0, offMs: 0, bytes: [0x1b, 0x70, m] });
     }
     this.pending = [];
-    if (this.text.length) this.flush(events);
+    if (this.hasText()) this.flush(events);
     return events;
   }
 
@@ -103,12 +125,17 @@ export class EscPosDecoder {
   private flush(events: EscPosEvent[]): void {
     events.push({
       kind: 'line',
-      text: this.decodeText(this.text),
+      text: this.decoded + this.decodeText(this.text),
       align: this.align,
       bold: this.bold,
       size: { ...this.size },
     });
     this.text = [];
+    this.decoded = '';
+  }
+
+  private hasText(): boolean {
+    return this.text.length > 0 || this.decoded !== '';
   }
 
   /** Decodes one command or byte at `i`; returns how many bytes it used, or NEED_MORE. */
@@ -128,7 +155,7 @@ export class EscPosDecoder {
       return 1;
     }
     if (b === 0x0c) {
-      if (this.text.length) this.flush(events);
+      if (this.hasText()) this.flush(events);
       return 1;
     }
     if (b === 0x10) {
@@ -149,7 +176,7 @@ export class EscPosDecoder {
       const c = at(1) as number;
       switch (c) {
         case 0x40: // ESC @
-          if (this.text.length) this.flush(events);
+          if (this.hasText()) this.flush(events);
           this.align = 'left';
           this.bold = false;
           this.size = { width: 1, height: 1 };
@@ -180,13 +207,16 @@ export class EscPosDecoder {
         }
         case 0x74: // ESC t n
           if (need(3)) return NEED_MORE;
+          // The bytes already on this line were sent in the old code page.
+          this.decoded += this.decodeText(this.text);
+          this.text = [];
           this.codePage = at(2) as number;
           return 3;
         case 0x64: {
           // ESC d n: print and feed n lines
           if (need(3)) return NEED_MORE;
           const n = at(2) as number;
-          const hadText = this.text.length > 0;
+          const hadText = this.hasText();
           if (hadText) this.flush(events);
           for (let k = hadText ? 1 : 0; k < n; k++) this.flush(events);
           return 3;
@@ -248,7 +278,7 @@ export class EscPosDecoder {
           // GS V m [n]
           if (need(3)) return NEED_MORE;
           const m = at(2) as number;
-          if (this.text.length) this.flush(events);
+          if (this.hasText()) this.flush(events);
           if (m >= 65) {
             if (need(4)) return NEED_MORE;
             events.push({ kind: 'cut', partial: m === 66 });
@@ -277,7 +307,7 @@ export class EscPosDecoder {
           // GS k m ...
           if (need(3)) return NEED_MORE;
           const m = at(2) as number;
-          if (this.text.length) this.flush(events);
+          if (this.hasText()) this.flush(events);
           if (m <= 6) {
             const end = p.indexOf(0x00, i + 3);
             if (end === -1) return NEED_MORE;
@@ -306,7 +336,7 @@ export class EscPosDecoder {
             const fn = at(6);
             if (cn === 0x31 && fn === 0x50) this.qrData = String.fromCharCode(...p.slice(i + 8, i + 5 + len));
             if (cn === 0x31 && fn === 0x51) {
-              if (this.text.length) this.flush(events);
+              if (this.hasText()) this.flush(events);
               events.push({ kind: 'qr', data: this.qrData });
             }
           }

@@ -19,19 +19,27 @@ export function luhnCheckDigit(digits: string): number {
   throw new Error('unreachable');
 }
 
+/** 13-19 digits, a card issuer's first digit (2-6: Mastercard, Amex/Diners/JCB, Visa, Mastercard, Discover/UnionPay) and Luhn. */
+export function isCardNumberLike(digits: string): boolean {
+  return /^[2-6]\d{12,18}$/.test(digits) && luhnValid(digits);
+}
+
 /**
- * True when the text holds anything that looks like a full payment card number: a run of 13-19
- * digits (spaces or dashes allowed between them) that passes Luhn. The counter never stores one.
+ * True when the text holds anything that looks like a full payment card number: 13-19 digits with a
+ * card issuer's first digit that pass Luhn, written together or in groups split by spaces or dashes
+ * ("4111 1111 1111 1111"). The counter never stores one. Whole groups only: a 17-digit bank account
+ * number or an account number next to a phone number is not a card number because some window of it
+ * happens to pass Luhn (one in ten does).
  */
 export function containsCardNumber(text: string): boolean {
-  const runs = text.match(/\d[\d -]{11,}\d/g) ?? [];
+  const runs = text.match(/\d+(?:[ -]\d+)*/g) ?? [];
   for (const run of runs) {
-    const digits = run.replace(/[ -]/g, '');
-    if (digits.length < 13) continue;
-    // Any 13-19 digit window of a longer run counts too.
-    for (let len = 13; len <= Math.min(19, digits.length); len++) {
-      for (let start = 0; start + len <= digits.length; start++) {
-        if (luhnValid(digits.slice(start, start + len))) return true;
+    const groups = run.split(/[ -]/);
+    for (let start = 0; start < groups.length; start++) {
+      let digits = '';
+      for (let end = start; end < groups.length && digits.length <= 19; end++) {
+        digits += groups[end];
+        if (isCardNumberLike(digits)) return true;
       }
     }
   }

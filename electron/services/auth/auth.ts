@@ -27,18 +27,42 @@ type CashierRow = {
   locked_until: string | null;
 };
 
-export async function signIn(ctx: ServiceContext, cashierId: string, pin: string): Promise<Cashier> {
+type Purpose = 'signIn' | 'approval';
+
+const AUDIT: Record<Purpose, { failed: string; locked: string }> = {
+  signIn: { failed: 'session.signIn.failed', locked: 'session.lockedOut' },
+  approval: { failed: 'approval.failed', locked: 'approval.lockedOut' },
+};
+
+/**
+ * Checks a cashier ID + PIN: unknown or inactive cashiers, lockout after MAX_PIN_FAILURES wrong PINs,
+ * every attempt audited. Sign-in and supervisor approvals share the counters, so a supervisor PIN
+ * guessed at the counter locks that supervisor out too.
+ */
+export async function authenticate(
+  ctx: ServiceContext,
+  cashierId: string,
+  pin: string,
+  purpose: Purpose,
+  actor?: string,
+): Promise<Cashier> {
   const now = ctx.clock.now();
+  const field = purpose === 'signIn' ? 'pin' : 'approval.pin';
+  const who = purpose === 'signIn' ? 'Cashier' : 'Supervisor';
   const row = (await ctx.db('cashiers').where('id', cashierId).first()) as CashierRow | undefined;
   if (!row || row.active !== 1) {
     await ctx.db.transaction((trx) =>
       appendAudit(
         trx,
-        { actor: cashierId, action: 'session.signIn.failed', details: { reason: 'unknown cashier' } },
+        {
+          actor: actor ?? cashierId,
+          action: AUDIT[purpose].failed,
+          details: { cashierId, reason: 'unknown cashier' },
+        },
         now,
       ),
     );
-    throw new CounterError('BAD_CREDENTIALS', 'Cashier ID or PIN is not right. Try again.', 'pin');
+    throw new CounterError('BAD_CREDENTIALS', `${who} ID or PIN is not right. Try again.`, field);
   }
   if (row.locked_until && row.locked_until > now.toISOString()) {
     const until = new Date(row.locked_until).toLocaleTimeString('en-US', {
@@ -48,19 +72,20 @@ export async function signIn(ctx: ServiceContext, cashierId: string, pin: string
     });
     throw new CounterError(
       'LOCKED_OUT',
-      `Too many wrong PINs: this cashier is locked until ${until}. Ask a supervisor.`,
-      'cashierId',
+      `Too many wrong PINs: ${row.name} is locked until ${until}.${purpose === 'signIn' ? ' Ask a supervisor.' : ''}`,
+      field,
     );
   }
   const good = await verifyPin(pin, row.pin_hash);
+  const failures = good ? 0 : row.failed_attempts + 1;
+  const locked = failures >= MAX_PIN_FAILURES;
   await ctx.db.transaction(async (trx) => {
     if (good) {
-      await trx('cashiers').where('id', row.id).update({ failed_attempts: 0, locked_until: null });
-      await appendAudit(trx, { actor: row.id, action: 'session.signIn' }, now);
+      if (row.failed_attempts > 0 || row.locked_until)
+        await trx('cashiers').where('id', row.id).update({ failed_attempts: 0, locked_until: null });
+      if (purpose === 'signIn') await appendAudit(trx, { actor: row.id, action: 'session.signIn' }, now);
       return;
     }
-    const failures = row.failed_attempts + 1;
-    const locked = failures >= MAX_PIN_FAILURES;
     await trx('cashiers')
       .where('id', row.id)
       .update({
@@ -70,28 +95,32 @@ export async function signIn(ctx: ServiceContext, cashierId: string, pin: string
     await appendAudit(
       trx,
       {
-        actor: row.id,
-        action: locked ? 'session.lockedOut' : 'session.signIn.failed',
-        details: { failures },
+        actor: actor ?? row.id,
+        action: locked ? AUDIT[purpose].locked : AUDIT[purpose].failed,
+        details: { cashierId: row.id, failures },
       },
       now,
     );
   });
   if (!good) {
-    const left = MAX_PIN_FAILURES - row.failed_attempts - 1;
-    if (left <= 0)
+    if (locked)
       throw new CounterError(
         'LOCKED_OUT',
-        `Too many wrong PINs: this cashier is locked for ${LOCKOUT_MINUTES} minutes. Ask a supervisor.`,
-        'pin',
+        `Too many wrong PINs: ${row.name} is locked for ${LOCKOUT_MINUTES} minutes.`,
+        field,
       );
+    const left = MAX_PIN_FAILURES - failures;
     throw new CounterError(
       'BAD_CREDENTIALS',
-      `Cashier ID or PIN is not right. ${left} ${left === 1 ? 'try' : 'tries'} left before lockout.`,
-      'pin',
+      `${who} ID or PIN is not right. ${left} ${left === 1 ? 'try' : 'tries'} left before lockout.`,
+      field,
     );
   }
   return { id: row.id, name: row.name, role: row.role };
+}
+
+export function signIn(ctx: ServiceContext, cashierId: string, pin: string): Promise<Cashier> {
+  return authenticate(ctx, cashierId, pin, 'signIn');
 }
 
 export async function signOut(ctx: ServiceContext, session: Session, reason: 'user' | 'idle'): Promise<void> {

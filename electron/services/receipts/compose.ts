@@ -24,13 +24,17 @@ export type ReceiptModel = {
   timeZone: string;
   receiptNumber: string;
   title: string;
-  account: { number: string; name: string; mask?: boolean };
+  /** The customer's account; absent on till slips (drops, paid-outs). */
+  account?: { number: string; name: string; mask?: boolean };
+  /** Extra lines under the title: reason, original receipt, who approved. */
+  notes?: string[];
   items: { label: string; amountCents: Cents }[];
   totalCents: Cents;
   tenders: { label: string; amountCents: Cents; detail?: string }[];
   changeCents: Cents;
   creditCents: Cents;
-  balanceAfterCents: Cents;
+  /** Absent on slips that do not touch an account. */
+  balanceAfterCents?: Cents;
   /** ISO time of the last pull from the server; the balance is "as of" it while offline. */
   balanceAsOf: string | null;
   offline: boolean;
@@ -64,7 +68,43 @@ export function formatReceiptTime(at: Date, timeZone: string): string {
   }).format(at);
 }
 
-export function composeReceipt(model: ReceiptModel, profile: PrinterProfile = DEFAULT_PROFILE): Buffer {
+/**
+ * Typographic punctuation (’ “ ” – …) is not in the receipt code page: node-thermal-printer would
+ * switch the printer to another page mid-receipt (one many printers lack). Print the ASCII look-alike.
+ */
+export function printable(text: string): string {
+  return text
+    .replace(/[‘’‚‛′]/g, "'")
+    .replace(/[“”„‟″]/g, '"')
+    .replace(/[‐‑‒–—―]/g, '-')
+    .replace(/…/g, '...')
+    .replace(/[\u00a0\u2007\u202f]/g, ' ');
+}
+
+function printableModel(m: ReceiptModel): ReceiptModel {
+  return {
+    ...m,
+    company: {
+      name: printable(m.company.name),
+      address: printable(m.company.address),
+      phone: printable(m.company.phone),
+    },
+    cashier: { ...m.cashier, name: printable(m.cashier.name) },
+    title: printable(m.title),
+    ...(m.account ? { account: { ...m.account, name: printable(m.account.name) } } : {}),
+    ...(m.notes ? { notes: m.notes.map(printable) } : {}),
+    items: m.items.map((i) => ({ ...i, label: printable(i.label) })),
+    tenders: m.tenders.map((t) => ({
+      ...t,
+      label: printable(t.label),
+      ...(t.detail ? { detail: printable(t.detail) } : {}),
+    })),
+    footer: m.footer.map(printable),
+  };
+}
+
+export function composeReceipt(original: ReceiptModel, profile: PrinterProfile = DEFAULT_PROFILE): Buffer {
+  const model = printableModel(original);
   const p = new ThermalPrinter({
     type: profile.type === 'star' ? PrinterTypes.STAR : PrinterTypes.EPSON,
     interface: '',
@@ -95,17 +135,20 @@ export function composeReceipt(model: ReceiptModel, profile: PrinterProfile = DE
     profile.columns,
   );
   row(p, 'Receipt', model.receiptNumber, profile.columns);
-  row(
-    p,
-    'Account',
-    model.account.mask ? maskAccount(model.account.number) : model.account.number,
-    profile.columns,
-  );
-  p.println(model.account.name);
+  if (model.account) {
+    row(
+      p,
+      'Account',
+      model.account.mask ? maskAccount(model.account.number) : model.account.number,
+      profile.columns,
+    );
+    p.println(model.account.name);
+  }
   p.drawLine();
   p.bold(true);
   p.println(model.title);
   p.bold(false);
+  for (const note of model.notes ?? []) p.println(note);
   for (const item of model.items) row(p, item.label, money(item.amountCents), profile.columns);
   p.drawLine();
   p.setTextDoubleHeight();
@@ -122,11 +165,13 @@ export function composeReceipt(model: ReceiptModel, profile: PrinterProfile = DE
   }
   if (model.creditCents > 0) row(p, 'Credit to account', money(model.creditCents), profile.columns);
   p.drawLine();
-  const balanceLabel = model.balanceAfterCents < 0 ? 'Credit balance' : 'Balance after payment';
-  row(p, balanceLabel, money(Math.abs(model.balanceAfterCents)), profile.columns);
-  if (model.balanceAsOf && model.offline)
-    p.println(`  as of ${formatReceiptTime(new Date(model.balanceAsOf), model.timeZone)}`);
-  if (model.offline) {
+  if (model.balanceAfterCents !== undefined) {
+    const balanceLabel = model.balanceAfterCents < 0 ? 'Credit balance' : 'Balance after payment';
+    row(p, balanceLabel, money(Math.abs(model.balanceAfterCents)), profile.columns);
+    if (model.balanceAsOf && model.offline)
+      p.println(`  as of ${formatReceiptTime(new Date(model.balanceAsOf), model.timeZone)}`);
+  }
+  if (model.offline && model.account) {
     p.newLine();
     p.bold(true);
     p.println('OFFLINE: this payment posts to your account when the connection returns. Keep this receipt.');
