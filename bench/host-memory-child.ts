@@ -21,6 +21,8 @@ const host = await createCounterHost({
 });
 const session = host.newSession();
 await host.call('session.signIn', { cashierId: '1001', pin: '1234' }, session);
+const current = await host.call('till.current', {}, session);
+if (current.ok && current.value === null) await host.call('till.open', { counts: { b20: 10 } }, session);
 for (let i = 0; i < 3000; i++) {
   const accountNumber = demoAccountNumber((i * 7919) % count);
   await host.call('accounts.search', { query: accountNumber }, session);
@@ -28,7 +30,6 @@ for (let i = 0; i < 3000; i++) {
 }
 for (const q of ['alv', 'maria', 'smith', 'garc', '217555', 'elm st', 'oak'])
   for (let i = 0; i < 30; i++) await host.call('accounts.search', { query: q }, session);
-const posted: string[] = [];
 for (let i = 0; i < 200; i++) {
   const r = await host.call(
     'payments.post',
@@ -40,17 +41,23 @@ for (let i = 0; i < 200; i++) {
     },
     session,
   );
-  if (r.ok) posted.push((r.value as { payment: { transactionId: string } }).payment.transactionId);
+  if (!r.ok) throw new Error(r.error.message);
 }
 const rssMb = process.memoryUsage().rss / 1024 / 1024;
 // Leave the cached replica as it was.
 await host.ctx.db.transaction(async (trx) => {
-  for (const t of ['allocations', 'journal_lines', 'tenders', 'receipts'])
-    await trx(t).whereIn('transaction_id', posted).del();
-  await trx('transactions').whereIn('id', posted).del();
-  await trx('outbox').del();
-  await trx('audit_log').del();
-  await trx('counters').del();
+  for (const t of [
+    'allocations',
+    'journal_lines',
+    'tenders',
+    'receipts',
+    'transactions',
+    'outbox',
+    'audit_log',
+    'counters',
+    'tills',
+  ])
+    await trx(t).del();
 });
 await host.close();
 process.stdout.write(JSON.stringify({ rssMb }) + '\n');

@@ -52,6 +52,7 @@ export async function runLookupBench(): Promise<Figure[]> {
     });
   const session = host.newSession();
   await host.call('session.signIn', { cashierId: '1001', pin: '1234' }, session);
+  await host.call('till.open', { counts: { b20: 10 } }, session);
   const random = rng(42);
   const pickAccounts = (n: number) =>
     Array.from({ length: n }, () => demoAccountNumber(Math.floor(random() * COUNT)));
@@ -174,6 +175,7 @@ export async function runLookupBench(): Promise<Figure[]> {
     await trx('transactions').del();
     await trx('outbox').del();
     await trx('audit_log').del();
+    await trx('tills').del();
     await trx('counters').del();
   });
   await host.close();

@@ -4,9 +4,17 @@
  */
 import { runLookupBench } from './lookup.js';
 import { runRendererSize } from './renderer-size.js';
+import { runServerIngestBench } from './server-ingest.js';
+import { runSyncDrainBench } from './sync-drain.js';
 import { printFigures } from './util.js';
 
 const only = process.argv[2];
 
 if (!only || only === 'renderer') printFigures('Renderer', runRendererSize());
 if (!only || only === 'counter') printFigures('Counter (1,000,000-account replica)', await runLookupBench());
+if (!only || only === 'sync') {
+  printFigures('Sync (PostgreSQL at 127.0.0.1:5432)', [
+    ...(await runSyncDrainBench()),
+    ...(await runServerIngestBench()),
+  ]);
+}

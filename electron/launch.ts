@@ -8,10 +8,11 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 
 import { startBrowserHost } from './browser-host/server.js';
-import { loadHostConfig } from './host/config.js';
+import { loadHostConfig, readConfigFile } from './host/config.js';
 import pino from 'pino';
 
-import { createCounterHost } from './host/create-host.js';
+import { createCounterHost, DEFAULT_TERMINAL } from './host/create-host.js';
+import { startEmbeddedServer } from './demo-server.js';
 import { defaultDataDir, projectRoot, rendererDir } from './paths.js';
 
 const args = new Set(process.argv.slice(2));
@@ -43,14 +44,48 @@ function findChromium(): string | null {
   return which.status === 0 ? which.stdout.trim() || null : null;
 }
 
+/**
+ * `npm start`'s central server: the embedded demo server (electron/demo-server.ts), unless a server is
+ * configured (COUNTERTOP_SERVER_URL, countertop.json `server.url`), `--no-server` is given or the demo
+ * data is off. Hands the counter its address and a one-time enrollment code through the environment.
+ */
+async function demoSync(dataDir: string): Promise<{ close(): Promise<void>; fresh: boolean } | null> {
+  if (args.has('--no-server') || process.env.COUNTERTOP_SERVER === 'none') return null;
+  const file = readConfigFile(dataDir);
+  if (process.env.COUNTERTOP_SERVER_URL || file.server?.url || file.demo === false) return null;
+  const fresh = !fs.existsSync(path.join(dataDir, 'counter.db'));
+  try {
+    const embedded = await startEmbeddedServer({
+      dataDir,
+      branch: file.terminal?.branch ?? DEFAULT_TERMINAL.branch,
+      demoCount: file.demo ? file.demo.count : 2000,
+    });
+    process.env.COUNTERTOP_SERVER_URL = embedded.url;
+    if (embedded.enrollCode) process.env.COUNTERTOP_ENROLL_CODE = embedded.enrollCode;
+    console.log(
+      `Sync server (embedded demo) on ${embedded.url}. To watch the counter go offline, run the server on its own instead (README: "The central server").`,
+    );
+    return { close: embedded.close, fresh };
+  } catch (err) {
+    console.log(
+      `The embedded sync server did not start (${err instanceof Error ? err.message : String(err)}): running without a server.`,
+    );
+    return null;
+  }
+}
+
 async function main(): Promise<void> {
   const wantBrowser = args.has('--browser') || process.env.COUNTERTOP_HOST === 'browser' || args.has('--dev');
   const electron = wantBrowser ? null : electronBinary();
   if (electron) {
+    const sync = await demoSync(defaultDataDir(root));
     const child = spawn(electron, [path.join(root, 'dist', 'electron', 'main', 'index.js')], {
       stdio: 'inherit',
     });
-    child.on('exit', (code) => process.exit(code ?? 0));
+    child.on(
+      'exit',
+      (code) => void (sync?.close() ?? Promise.resolve()).finally(() => process.exit(code ?? 0)),
+    );
     return;
   }
   if (!wantBrowser)
@@ -59,8 +94,13 @@ async function main(): Promise<void> {
     );
 
   const dataDir = defaultDataDir(root);
+  const sync = await demoSync(dataDir);
   const host = await createCounterHost(
-    loadHostConfig(dataDir, { logger: pino({ level: process.env.LOG_LEVEL ?? 'warn', name: 'countertop' }) }),
+    loadHostConfig(dataDir, {
+      logger: pino({ level: process.env.LOG_LEVEL ?? 'warn', name: 'countertop' }),
+      // A new counter with the demo server: its replica comes with the first pull (progress in the status bar).
+      ...(sync?.fresh ? { demo: null } : {}),
+    }),
   );
   const dev = args.has('--dev');
   const browserHost = await startBrowserHost(host, {
@@ -71,6 +111,7 @@ async function main(): Promise<void> {
   const shutdown = async (): Promise<void> => {
     await browserHost.close();
     await host.close();
+    await sync?.close();
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown());

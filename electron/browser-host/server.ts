@@ -13,6 +13,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 
 import { ClientMessageSchema, MAX_FRAME_BYTES, type ServerMessage } from '../../shared/api/wire.js';
 import type { CounterHost } from '../host/create-host.js';
+import type { Session } from '../services/auth/auth.js';
 
 export type BrowserHostOptions = {
   /** Built renderer (vite build output). */
@@ -96,16 +97,24 @@ export async function startBrowserHost(host: CounterHost, opts: BrowserHostOptio
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws));
   });
 
-  const broadcast = (msg: ServerMessage): void => {
-    const text = JSON.stringify(msg);
-    for (const ws of sockets) if (ws.readyState === ws.OPEN) ws.send(text);
-  };
-  const offEvents = host.onEvent((name, payload) => broadcast({ type: 'event', name, payload }));
+  // Events go to signed-in windows only (they carry device and queue details), or to their one target.
+  const sessions = new Map<WebSocket, Session>();
+  const offEvents = host.onEvent((name, payload, target) => {
+    const text = JSON.stringify({ type: 'event', name, payload } satisfies ServerMessage);
+    for (const [ws, session] of sessions) {
+      const wanted = target ? session.id === target : session.cashier !== null;
+      if (wanted && ws.readyState === ws.OPEN) ws.send(text);
+    }
+  });
 
   wss.on('connection', (ws) => {
     sockets.add(ws);
     const session = host.newSession();
-    ws.on('close', () => sockets.delete(ws));
+    sessions.set(ws, session);
+    ws.on('close', () => {
+      sockets.delete(ws);
+      sessions.delete(ws);
+    });
     // An oversized or broken frame: ws closes the socket (1009/1002); it must never crash the host.
     ws.on('error', () => ws.terminate());
     ws.on('message', (data, isBinary) => {

@@ -39,6 +39,22 @@ export const ConfigFileSchema = z
       }),
     ]),
     idleLockSeconds: z.number().int().min(30).max(3600),
+    till: z
+      .object({
+        overShortToleranceCents: z.number().int().min(0),
+        maxDrawerCashCents: z.number().int().positive(),
+        refundApprovalOverCents: z.number().int().min(0),
+      })
+      .partial()
+      .strict(),
+    /** The central server. Enroll from the sync screen (Ctrl+S) or with `enrollCode` (one time). */
+    server: z
+      .object({
+        url: z.string().regex(/^https?:\/\/\S+$/),
+        enrollCode: z.string().max(40),
+      })
+      .partial()
+      .strict(),
   })
   .partial()
   .strict();
@@ -67,6 +83,16 @@ export function loadHostConfig(dataDir: string, overrides: Partial<HostConfig> =
     ...(file.printerProfile ? { printerProfile: file.printerProfile } : {}),
     demo: file.demo === false ? null : (file.demo ?? { count: 2000 }),
     ...(file.idleLockSeconds ? { idleLockSeconds: file.idleLockSeconds } : {}),
+    ...(file.till ? { till: file.till } : {}),
+    ...serverConfig(file),
     ...overrides,
   };
+}
+
+/** Sync settings: countertop.json's `server`, overridden by COUNTERTOP_SERVER_URL / COUNTERTOP_ENROLL_CODE. */
+function serverConfig(file: ConfigFile): Pick<HostConfig, 'server'> {
+  const url = process.env.COUNTERTOP_SERVER_URL || file.server?.url;
+  const enrollCode = process.env.COUNTERTOP_ENROLL_CODE || file.server?.enrollCode;
+  if (!url && !enrollCode) return {};
+  return { server: { ...(url ? { url } : {}), ...(enrollCode ? { enrollCode } : {}) } };
 }

@@ -23,15 +23,18 @@ import { systemClock, type Clock } from '../services/clock.js';
 import type { CompanyConfig, ServiceContext, TerminalConfig } from '../services/context.js';
 import { openCounterDb } from '../services/db/connection.js';
 import { seedDemoIfEmpty } from '../services/db/seed.js';
-import { createDevices, type CounterDevices } from '../services/devices/index.js';
+import { createDevices, type CounterDevices, type DevicesTiming } from '../services/devices/index.js';
 import type { ReceiptPrinterDevice } from '../services/devices/printer/types.js';
 import { newId } from '../services/ids.js';
 import { DEFAULT_PROFILE, type PrinterProfile } from '../services/receipts/compose.js';
 import { ReceiptService } from '../services/receipts/receipts.js';
-import { createSync } from '../services/sync/index.js';
+import { createSync, type SyncOptions } from '../services/sync/index.js';
+import { USD } from '../../resources/currencies/usd.js';
+import type { TillPolicy } from '../services/till/till.js';
 import { coreHandlers } from './handlers/core.js';
 import { deviceHandlers } from './handlers/devices.js';
 import { syncHandlers } from './handlers/sync.js';
+import { tillHandlers } from './handlers/till.js';
 import type { HandlerFn, HandlerMap, HostDeps } from './handlers/types.js';
 
 export type HostConfig = {
@@ -43,11 +46,24 @@ export type HostConfig = {
   printerProfile?: PrinterProfile;
   /** A printer device; the virtual printer (receipts on screen) when absent. */
   printer?: ReceiptPrinterDevice;
+  /** Device poll/reconnect timings (tests shorten them); the device settings live in the counter DB. */
+  deviceTiming?: Partial<DevicesTiming>;
   /** Seed the replica with demo data when it is empty. */
   demo?: { count: number; months?: number; seed?: number } | null;
   clock?: Clock;
   idleLockSeconds?: number;
+  /** Till policy: currency denominations, over/short tolerance, drawer maximum, refund approval limit. */
+  till?: Partial<TillPolicy>;
+  /** The central server (sync): address, one-time enrollment code, timings. Absent: only an existing enrollment syncs. */
+  server?: SyncOptions | null;
   logger?: Logger;
+};
+
+export const DEFAULT_TILL_POLICY: TillPolicy = {
+  currency: USD,
+  overShortToleranceCents: 50,
+  maxDrawerCashCents: 50_000,
+  refundApprovalOverCents: 5_000,
 };
 
 export const DEFAULT_TERMINAL: TerminalConfig = {
@@ -71,7 +87,11 @@ export type HostEventListener = <E extends EventName>(name: E, payload: EventPay
 export type CounterHost = {
   call(channel: string, input: unknown, session: Session): Promise<Reply<unknown>>;
   newSession(): Session;
-  onEvent(listener: (name: EventName, payload: unknown) => void): () => void;
+  /**
+   * Host events. `target` is the id of the one session an event is for (its own sign-out); events
+   * without a target are for every signed-in window.
+   */
+  onEvent(listener: (name: EventName, payload: unknown, target?: string) => void): () => void;
   readonly ctx: ServiceContext;
   readonly printer: ReceiptPrinterDevice;
   readonly devices: CounterDevices;
@@ -101,8 +121,8 @@ export async function createCounterHost(config: HostConfig): Promise<CounterHost
   const idleLockSeconds = config.idleLockSeconds ?? 300;
   const emitter = new EventEmitter();
   emitter.setMaxListeners(100);
-  const emit = <E extends EventName>(name: E, payload: EventPayload<E>): void => {
-    emitter.emit('event', name, payload);
+  const emit = <E extends EventName>(name: E, payload: EventPayload<E>, target?: string): void => {
+    emitter.emit('event', name, payload, target);
   };
 
   let sync: ReturnType<typeof createSync> | null = null;
@@ -116,8 +136,19 @@ export async function createCounterHost(config: HostConfig): Promise<CounterHost
     isOnline: () => sync?.isOnline() ?? false,
     lastSyncAt: () => sync?.lastSyncAt() ?? null,
   };
-  const devices = await createDevices(ctx, config.printer ? { printer: config.printer } : {});
-  sync = createSync(ctx);
+  const devices = await createDevices(ctx, {
+    ...(config.printer ? { printer: config.printer } : {}),
+    ...(config.deviceTiming ? { timing: config.deviceTiming } : {}),
+    emit,
+    // Called only after the host is built (devices open their ports on the next tick).
+    onStatusChange: () => pushStatus(),
+  });
+  sync = createSync(ctx, {
+    dataDir: config.dataDir,
+    options: config.server ?? null,
+    // Called only after the host is built (the worker starts on a later tick).
+    onChange: () => pushStatus(),
+  });
   const receipts = new ReceiptService(
     ctx,
     () => devices.printer(),
@@ -154,11 +185,13 @@ export async function createCounterHost(config: HostConfig): Promise<CounterHost
     );
   };
 
+  const tillPolicy: TillPolicy = { ...DEFAULT_TILL_POLICY, ...config.till };
   const deps: HostDeps = { ctx, log, devices, sync, receipts, emit, pushStatus, sessionState };
   const handlers: HandlerMap<Channel> = {
     ...coreHandlers(deps, status),
     ...deviceHandlers(deps),
     ...syncHandlers(deps),
+    ...tillHandlers(deps, tillPolicy, path.join(config.dataDir, 'reports')),
   };
 
   async function call(channel: string, rawInput: unknown, session: Session): Promise<Reply<unknown>> {
@@ -171,7 +204,7 @@ export async function createCounterHost(config: HostConfig): Promise<CounterHost
         if (!session.cashier) throw new CounterError('NOT_SIGNED_IN', 'Sign in first.');
         if (now - session.lastActivityAt > idleLockSeconds * 1000) {
           await signOut(ctx, session, 'idle');
-          emit('session.changed', sessionState(session));
+          emit('session.changed', sessionState(session), session.id);
           throw new CounterError(
             'NOT_SIGNED_IN',
             `The counter locked itself after ${Math.round(idleLockSeconds / 60)} minutes idle. Sign in again.`,

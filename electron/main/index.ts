@@ -5,11 +5,20 @@
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-import { app, BrowserWindow, ipcMain, Menu, session as electronSession, type WebContents } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  ipcMain,
+  Menu,
+  safeStorage,
+  session as electronSession,
+  type WebContents,
+} from 'electron';
 
 import type { Session } from '../services/auth/auth.js';
 import { loadHostConfig } from '../host/config.js';
 import { createCounterHost } from '../host/create-host.js';
+import { fileCredentialStore, type Protector } from '../services/sync/credentials.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const rendererIndex = path.resolve(here, '..', '..', 'renderer', 'index.html');
@@ -18,11 +27,28 @@ const trustedUrl = pathToFileURL(rendererIndex).href;
 
 app.enableSandbox();
 
+/** The sync token is sealed by the OS keychain (safeStorage) where it is available, else a 0600 file. */
+function osProtector(): Protector | undefined {
+  try {
+    if (!safeStorage.isEncryptionAvailable()) return undefined;
+  } catch {
+    return undefined;
+  }
+  return {
+    protect: (plain) => safeStorage.encryptString(plain),
+    unprotect: (sealed) => safeStorage.decryptString(sealed),
+  };
+}
+
 async function start(): Promise<void> {
   await app.whenReady();
-  const host = await createCounterHost(
-    loadHostConfig(process.env.COUNTERTOP_DATA_DIR ?? app.getPath('userData')),
-  );
+  const dataDir = process.env.COUNTERTOP_DATA_DIR ?? app.getPath('userData');
+  const config = loadHostConfig(dataDir);
+  const protector = osProtector();
+  const host = await createCounterHost({
+    ...config,
+    server: { ...config.server, credentials: fileCredentialStore(path.join(dataDir, 'sync'), protector) },
+  });
   const sessions = new Map<number, Session>();
   const windows = new Set<WebContents>();
 
@@ -48,8 +74,12 @@ async function start(): Promise<void> {
     }
     return host.call(channel, input, s);
   });
-  host.onEvent((name, payload) => {
-    for (const wc of windows) if (!wc.isDestroyed()) wc.send('countertop:event', name, payload);
+  host.onEvent((name, payload, target) => {
+    for (const wc of windows) {
+      const session = sessions.get(wc.id);
+      const wanted = target ? session?.id === target : Boolean(session?.cashier);
+      if (wanted && !wc.isDestroyed()) wc.send('countertop:event', name, payload);
+    }
   });
 
   Menu.setApplicationMenu(null);

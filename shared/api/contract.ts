@@ -16,9 +16,11 @@ import {
   SafeText,
   TenderSchema,
 } from './schemas.js';
+import { SerialScanEventSchema } from '../devices/scan-line.js';
 import type { ChannelGroup } from './channel.js';
-import { deviceChannels } from './channels/devices.js';
+import { deviceChannels, DevicesInfoSchema } from './channels/devices.js';
 import { syncChannels } from './channels/sync.js';
+import { tillChannels } from './channels/till.js';
 import { StatusSchema } from './status.js';
 
 export type { Access, ChannelDef } from './channel.js';
@@ -146,6 +148,7 @@ export const contract = {
   ...coreChannels,
   ...deviceChannels,
   ...syncChannels,
+  ...tillChannels,
 } as const satisfies ChannelGroup;
 
 export type Contract = typeof contract;
@@ -158,6 +161,10 @@ export const events = {
   'receipt.printed': ReceiptSchema,
   'status.changed': StatusSchema,
   'session.changed': SessionStateSchema,
+  /** A code (or a refused line) from the serial scanner; the renderer routes it like a wedge scan. */
+  'scanner.scan': SerialScanEventSchema,
+  /** Device state changed (connected, unplugged, paper out, drawer opened, last scan …). */
+  'devices.changed': DevicesInfoSchema,
 } as const;
 export type EventName = keyof typeof events;
 export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>;

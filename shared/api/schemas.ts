@@ -114,6 +114,9 @@ export const PaymentSummarySchema = z.object({
   cashierId: z.string(),
   createdAt: IsoDateTime,
   posted: z.boolean(),
+  /** Set when a void reversed this payment (the void's transaction id). */
+  voidedBy: z.string().nullable(),
+  reversesId: z.string().nullable(),
 });
 export type PaymentSummary = z.infer<typeof PaymentSummarySchema>;
 

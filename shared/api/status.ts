@@ -22,6 +22,9 @@ export const StatusSchema = z.object({
     state: z.enum(['closed', 'open', 'unknown']),
     label: z.string(),
     openSince: z.string().nullable(),
+    /** Open longer than the configured alert time ("drawer left open"). */
+    leftOpen: z.boolean().default(false),
+    detail: z.string().nullable().default(null),
   }),
   scanner: DeviceStatusSchema,
   sync: z.object({
@@ -30,6 +33,10 @@ export const StatusSchema = z.object({
     oldestQueuedAt: z.string().nullable(),
     lastSyncAt: z.string().nullable(),
     rejected: z.number().int(),
+    /** Why it is offline or stuck (e.g. the server refused the token), in words. */
+    detail: z.string().nullable().default(null),
+    /** A first (or large) pull in progress: versions done of total. */
+    pull: z.object({ done: z.number().int(), total: z.number().int() }).nullable().default(null),
   }),
   reprintQueue: z.number().int(),
 });

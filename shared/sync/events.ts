@@ -41,9 +41,65 @@ export const ReceiptReprintedSchema = z.object({
   at: z.string(),
 });
 
+/**
+ * Till and correction transactions (float, drop, paid-out, void, refund, close) in one general shape:
+ * the balanced journal is the truth; the server applies the lines that touch `ar:<account>` to balances.
+ */
+export const LedgerPostedSchema = z.object({
+  transactionId: z.string(),
+  requestId: z.string(),
+  kind: z.enum(['till_open', 'drop', 'paid_out', 'void', 'refund', 'till_close']),
+  accountNumber: AccountNumberSchema.nullable(),
+  amountCents: CentsSchema,
+  journal: z.array(JournalLineSchema),
+  tenders: z.array(z.object({ type: z.string(), amountCents: CentsSchema, netCents: CentsSchema })),
+  allocations: z.array(z.object({ itemId: z.string().nullable(), category: z.string(), cents: CentsSchema })),
+  reversesId: z.string().nullable(),
+  reason: z.string().nullable(),
+  approvedBy: z.string().nullable(),
+  receiptNumber: z.string().nullable(),
+  cashierId: z.string(),
+  terminalCode: z.string(),
+  branch: z.string(),
+  tillId: z.string(),
+  businessDate: z.string(),
+  createdAt: z.string(),
+});
+export type LedgerPosted = z.infer<typeof LedgerPostedSchema>;
+
+const Tally = z.object({ count: z.number().int(), cents: CentsSchema });
+
+/** Day-end closing of a till: its totals per tender, for the server's reconciliation. */
+export const TillClosedSchema = z.object({
+  tillId: z.string(),
+  cashierId: z.string(),
+  terminalCode: z.string(),
+  branch: z.string(),
+  businessDate: z.string(),
+  openedAt: z.string(),
+  closedAt: z.string(),
+  floatCents: CentsSchema,
+  /** What the till's own transactions add up to, per tender (payments net of voids). */
+  totals: z.array(z.object({ type: z.string(), count: z.number().int(), cents: CentsSchema })),
+  expected: z.object({ cashCents: CentsSchema, checks: Tally, moneyOrders: Tally, cardCents: CentsSchema }),
+  counted: z.object({
+    cashCents: CentsSchema,
+    checks: Tally,
+    moneyOrders: Tally,
+    cardBatchCents: CentsSchema,
+  }),
+  overShortCents: CentsSchema,
+  approvedBy: z.string().nullable(),
+  zNumber: z.string(),
+  transactionCount: z.number().int(),
+});
+export type TillClosed = z.infer<typeof TillClosedSchema>;
+
 export const OutboxEventTypes = {
   'payment.posted': PaymentPostedSchema,
   'receipt.reprinted': ReceiptReprintedSchema,
+  'ledger.posted': LedgerPostedSchema,
+  'till.closed': TillClosedSchema,
 } as const;
 export type OutboxEventType = keyof typeof OutboxEventTypes;
 export type OutboxPayload<T extends OutboxEventType> = z.infer<(typeof OutboxEventTypes)[T]>;

@@ -11,6 +11,7 @@ import { makeBillStub } from '../../shared/validators/scan.js';
 import { type VirtualPrinter } from '../../electron/services/devices/printer/virtual-printer.js';
 import {
   launchChromium,
+  openTillInUi,
   openCounterPage,
   screenshot,
   signIn,
@@ -24,7 +25,13 @@ let browser: Browser;
 let page: Page;
 
 async function transactionCount(): Promise<number> {
-  const row = (await counter.host.ctx.db('transactions').count({ n: '*' }).first()) as { n: number };
+  const row = (await counter.host.ctx
+    .db('transactions')
+    .where('kind', 'payment')
+    .count({ n: '*' })
+    .first()) as {
+    n: number;
+  };
   return Number(row.n);
 }
 
@@ -42,6 +49,8 @@ beforeAll(async () => {
   page = await openCounterPage(browser, counter.web);
   await screenshot(page, '01-sign-in');
   await signIn(page);
+  await screenshot(page, '01b-open-till');
+  await openTillInUi(page);
 });
 
 afterAll(async () => {

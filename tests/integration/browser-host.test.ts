@@ -12,7 +12,7 @@ import WebSocket from 'ws';
 
 import { startBrowserHost, type BrowserHost } from '../../electron/browser-host/server.js';
 import { manualClock } from '../../electron/services/clock.js';
-import { startTestHost, TEST_NOW } from '../support/counter.js';
+import { FLOAT_COUNTS, startTestHost, TEST_NOW } from '../support/counter.js';
 
 type Host = Awaited<ReturnType<typeof startTestHost>>;
 let host: Host;
@@ -141,6 +141,7 @@ describe('dispatcher', () => {
   it('posts a retried payment (same request id) exactly once', async () => {
     const c = await connect();
     await c.call('session.signIn', { cashierId: '1001', pin: '1234' });
+    await c.call('till.open', { counts: FLOAT_COUNTS });
     const input = {
       requestId: randomUUID(),
       accountNumber: '1000042517',
@@ -186,6 +187,31 @@ describe('dispatcher', () => {
       .first()) as { n: number };
     expect(Number(audit.n)).toBe(1);
     c.ws.close();
+  });
+
+  it('sends events to signed-in windows only', async () => {
+    const outsider = await connect();
+    const insider = await connect();
+    const seen = { outsider: [] as string[], insider: [] as string[] };
+    outsider.ws.on('message', (d) =>
+      seen.outsider.push((JSON.parse(String(d)) as { type: string; name?: string }).name ?? 'reply'),
+    );
+    insider.ws.on('message', (d) =>
+      seen.insider.push((JSON.parse(String(d)) as { type: string; name?: string }).name ?? 'reply'),
+    );
+    await insider.call('session.signIn', { cashierId: '1001', pin: '1234' });
+    const paid = await insider.call('payments.post', {
+      requestId: randomUUID(),
+      accountNumber: '1000042517',
+      amountCents: 500,
+      tenders: [{ type: 'cash', amountCents: 500 }],
+    });
+    expect(paid.ok).toBe(true);
+    await expect.poll(() => seen.insider).toContain('status.changed');
+    expect(seen.insider).toContain('receipt.printed');
+    expect(seen.outsider.filter((n) => n !== 'reply')).toEqual([]);
+    outsider.ws.close();
+    insider.ws.close();
   });
 
   it('signs a session out after the idle time', async () => {

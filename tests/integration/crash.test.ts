@@ -68,12 +68,14 @@ describe('SIGKILL at random points while posting', () => {
 
       const db = await openCounterDb(path.join(dataDir, 'counter.db'));
       try {
-        const txs = (await db('transactions').select(
-          'id',
-          'request_id',
-          'applied_cents',
-          'receipt_number',
-        )) as { id: string; request_id: string; applied_cents: number; receipt_number: string }[];
+        const txs = (await db('transactions')
+          .where('kind', 'payment')
+          .select('id', 'request_id', 'applied_cents', 'receipt_number')) as {
+          id: string;
+          request_id: string;
+          applied_cents: number;
+          receipt_number: string;
+        }[];
         const ids = new Set(txs.map((t) => t.request_id));
         for (const requestId of allCommitted) expect(ids.has(requestId)).toBe(true);
 
@@ -87,7 +89,7 @@ describe('SIGKILL at random points while posting', () => {
             (SELECT COUNT(*) FROM outbox o WHERE o.type = 'payment.posted' AND json_extract(o.payload, '$.transactionId') = t.id) AS events,
             (SELECT COUNT(*) FROM audit_log l WHERE l.action = 'payment.post' AND l.entity_id = t.id) AS audits,
             t.applied_cents
-          FROM transactions t`)) as Record<string, number>[];
+          FROM transactions t WHERE t.kind = 'payment'`)) as Record<string, number>[];
         for (const row of perTx) {
           expect(row).toMatchObject({ journal_sum: 0, receipts: 1, events: 1, audits: 1 });
           expect(row.journal_lines).toBeGreaterThanOrEqual(2);

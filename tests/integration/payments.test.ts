@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { Session } from '../../electron/services/auth/auth.js';
-import { startTestHost } from '../support/counter.js';
+import { signInWithTill, startTestHost } from '../support/counter.js';
 
 type Host = Awaited<ReturnType<typeof startTestHost>>;
 let host: Host;
@@ -45,8 +45,7 @@ async function counts(): Promise<number[]> {
 
 beforeAll(async () => {
   host = await startTestHost({ demo: { count: 120, months: 2 } });
-  session = host.newSession();
-  await host.call('session.signIn', { cashierId: '1001', pin: '1234' }, session);
+  session = await signInWithTill(host);
   cashOnlyAccount = (
     (await host.ctx.db('accounts').where('cash_only', 1).first('account_number')) as {
       account_number: string;

@@ -16,7 +16,7 @@ import { demoAccount, demoAccountNumber, type DemoOptions } from '../../resource
 import type { PostPaymentOutput } from '../../shared/api/contract.js';
 import type { Reply } from '../../shared/api/errors.js';
 import type { AccountDetail, Tender } from '../../shared/api/schemas.js';
-import { startTestHost } from '../support/counter.js';
+import { FLOAT_COUNTS, startTestHost } from '../support/counter.js';
 
 /** What startTestHost seeds: 300 accounts, 12 months, "today" 2026-11-25 (TEST_NOW in America/Chicago). */
 const DEMO: DemoOptions = { count: 300, months: 12, today: '2026-11-25' };
@@ -40,6 +40,7 @@ async function withHost(run: (host: Host, session: Session) => Promise<void>): P
   try {
     const session = host.newSession();
     unwrap(await host.call('session.signIn', { cashierId: '1001', pin: '1234' }, session), 'sign in');
+    unwrap(await host.call('till.open', { counts: FLOAT_COUNTS }, session), 'open till');
     await run(host, session);
   } finally {
     await host.close();
@@ -133,13 +134,9 @@ async function checkBooks(
   posted: number,
 ) {
   const db = host.ctx.db;
-  const txs = (await db('transactions').select(
-    'id',
-    'account_number',
-    'amount_cents',
-    'applied_cents',
-    'change_cents',
-  )) as TxRow[];
+  const txs = (await db('transactions')
+    .select('id', 'account_number', 'amount_cents', 'applied_cents', 'change_cents')
+    .where('kind', 'payment')) as TxRow[];
   expect(txs).toHaveLength(posted);
 
   const perTx = (await db.raw(`
@@ -153,7 +150,7 @@ async function checkBooks(
       (SELECT COUNT(*) FROM outbox o WHERE o.type = 'payment.posted'
           AND json_extract(o.payload, '$.transactionId') = t.id) AS events,
       (SELECT COUNT(*) FROM audit_log l WHERE l.action = 'payment.post' AND l.entity_id = t.id) AS audits
-    FROM transactions t`)) as {
+    FROM transactions t WHERE t.kind = 'payment'`)) as {
     id: string;
     applied_cents: number;
     journal_sum: number;

@@ -104,3 +104,35 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   fs.mkdirSync(dir, { recursive: true });
   await page.screenshot({ path: path.join(dir, `${name}.png`) });
 }
+
+/** A standard opening float: 5×$20, 5×$10, 4×$5, 20×$1, 40×25¢ = $200.00. */
+export const FLOAT_COUNTS = { b20: 5, b10: 5, b5: 4, b1: 20, c25: 40 };
+export const FLOAT_CENTS = 20_000;
+
+type CallHost = Pick<CounterHost, 'call' | 'newSession'>;
+
+/** Signs a cashier in on a new session and opens their till with FLOAT_COUNTS (unless already open). */
+export async function signInWithTill(
+  host: CallHost,
+  cashierId = '1001',
+  pin = '1234',
+  counts: Record<string, number> = FLOAT_COUNTS,
+) {
+  const session = host.newSession();
+  const signIn = await host.call('session.signIn', { cashierId, pin }, session);
+  if (!signIn.ok) throw new Error(signIn.error.message);
+  const current = await host.call('till.current', {}, session);
+  if (current.ok && current.value === null) {
+    const opened = await host.call('till.open', { counts }, session);
+    if (!opened.ok) throw new Error(opened.error.message);
+  }
+  return session;
+}
+
+/** Opens the till in the app: the open-till screen shows after sign-in; type the float and press Enter. */
+export async function openTillInUi(page: Page, counts: Record<string, number> = FLOAT_COUNTS): Promise<void> {
+  await page.getByTestId('open-till').waitFor();
+  for (const [id, qty] of Object.entries(counts)) await page.getByTestId(`float-${id}`).fill(String(qty));
+  await page.keyboard.press('Enter');
+  await page.getByTestId('search').waitFor();
+}

@@ -22,6 +22,8 @@ const host = await createCounterHost({
 const session = host.newSession();
 const signIn = await host.call('session.signIn', { cashierId: '1001', pin: '1234' }, session);
 if (!signIn.ok) throw new Error(signIn.error.message);
+const till = await host.call('till.current', {}, session);
+if (till.ok && till.value === null) await host.call('till.open', { counts: { b20: 10 } }, session);
 const accounts = (await host.ctx.db('accounts').where('cash_only', 0).select('account_number').limit(50)) as {
   account_number: string;
 }[];

@@ -69,8 +69,13 @@ export function coreHandlers(
         .join('transactions as t', 't.id', 'd.transaction_id')
         .where('t.business_date', businessDate)
         .andWhere('t.terminal_code', ctx.terminal.code)
+        .whereIn('t.kind', ['payment', 'void'])
         .groupBy('d.type')
-        .select('d.type', db.raw('count(*) as count'), db.raw('sum(d.net_cents) as amountCents'))) as {
+        .select(
+          'd.type',
+          db.raw('SUM(CASE WHEN d.amount_cents > 0 THEN 1 ELSE -1 END) as count'),
+          db.raw('SUM(d.net_cents) as amountCents'),
+        )) as {
         type: string;
         count: number;
         amountCents: number;
@@ -79,8 +84,10 @@ export function coreHandlers(
         businessDate,
         payments,
         totals: {
-          count: payments.length,
-          amountCents: addCents(...payments.map((p) => p.amountCents)),
+          count: payments.filter((p) => p.kind === 'payment' && !p.voidedBy).length,
+          amountCents: addCents(
+            ...payments.filter((p) => p.kind === 'payment' || p.kind === 'void').map((p) => p.amountCents),
+          ),
           byTender,
         },
       };

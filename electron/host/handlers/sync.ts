@@ -1,6 +1,35 @@
+/** Sync handlers: enrollment (IT admin), the sync monitor and "sync now" (supervisor). */
 import type { syncChannels } from '../../../shared/api/channels/sync.js';
-import type { HandlerMap, HostDeps } from './types.js';
+import { appendAudit } from '../../services/audit/audit.js';
+import { cashierOf, type HandlerMap, type HostDeps } from './types.js';
 
-export function syncHandlers(_deps: HostDeps): HandlerMap<keyof typeof syncChannels> {
-  return {};
+export function syncHandlers(deps: HostDeps): HandlerMap<keyof typeof syncChannels> {
+  const { ctx, sync, pushStatus } = deps;
+  return {
+    'sync.enrollment': () => Promise.resolve(sync.enrollment()),
+    'sync.enroll': async (input, session) => {
+      const enrolled = await sync.enroll(input);
+      await ctx.db.transaction((trx) =>
+        appendAudit(
+          trx,
+          {
+            actor: cashierOf(session).id,
+            action: 'sync.enroll',
+            entityType: 'terminal',
+            entityId: enrolled.terminalId,
+            details: { serverUrl: enrolled.serverUrl, branch: enrolled.branch },
+          },
+          ctx.clock.now(),
+        ),
+      );
+      pushStatus();
+      return enrolled;
+    },
+    'sync.monitor': (input) => sync.monitor(input.limit),
+    'sync.pullNow': async () => {
+      const result = await sync.pullNow();
+      pushStatus();
+      return result;
+    },
+  };
 }

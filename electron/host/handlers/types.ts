@@ -27,7 +27,7 @@ export type HostDeps = {
   devices: CounterDevices;
   sync: CounterSync;
   receipts: ReceiptService;
-  emit<E extends EventName>(name: E, payload: EventPayload<E>): void;
+  emit<E extends EventName>(name: E, payload: EventPayload<E>, target?: string): void;
   /** Recomputes the status bar and sends it to every window. */
   pushStatus(): void;
   sessionState(session: Session): SessionState;

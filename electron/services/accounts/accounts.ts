@@ -20,6 +20,8 @@ type AccountRow = {
   cash_only_reason: string | null;
   balance_cents: number;
   deposit_held_cents: number;
+  /** The server change-log version of this replica row (0 when seeded locally). */
+  version: number;
   as_of: string;
 };
 
@@ -115,15 +117,27 @@ export async function getAccountRow(
       `No account ${accountNumber}. Check the number on the bill.`,
       'accountNumber',
     );
+  // Every pull is complete, so the whole replica is the server's state as of the last pull.
+  const lastPull = (await db('settings').where('key', 'sync.lastPullAt').first('value')) as
+    { value: string } | undefined;
+  if (lastPull && lastPull.value > row.as_of) row.as_of = lastPull.value;
   return row;
 }
+
+/**
+ * "Pending" = taken here and not yet in the replica: the server has not applied it (server_version
+ * NULL, queued or rejected), or it applied it at a change-log version newer than the replica's row of
+ * that account (acked, not pulled yet). Counted exactly once either way: never twice, never dropped.
+ */
+const NOT_IN_REPLICA = (accountSql: string): string =>
+  `(t.server_version IS NULL OR t.server_version > COALESCE((SELECT ra.version FROM accounts ra WHERE ra.account_number = ${accountSql}), 0))`;
 
 /** Open items with what this terminal already allocated to them (not yet confirmed by the server). */
 export async function effectiveOpenItems(db: Knex, accountNumber: string): Promise<OpenItem[]> {
   const rows = (await db.raw(
     `SELECT o.id, o.category, o.due_date, o.open_cents - COALESCE((
          SELECT SUM(al.cents) FROM allocations al JOIN transactions t ON t.id = al.transaction_id
-          WHERE al.item_id = o.id AND t.server_version IS NULL), 0) AS open_cents
+          WHERE al.item_id = o.id AND ${NOT_IN_REPLICA('o.account_number')}), 0) AS open_cents
        FROM open_items o WHERE o.account_number = ?`,
     [accountNumber],
   )) as { id: string; category: string; due_date: string; open_cents: number }[];
@@ -132,7 +146,7 @@ export async function effectiveOpenItems(db: Knex, accountNumber: string): Promi
 
 /** Net effect on an account's receivable (ledger account bound as the first parameter) of transactions taken here and not yet in the replica. */
 const PENDING_AR_SQL = `SELECT COALESCE(SUM(j.cents), 0) FROM journal_lines j JOIN transactions t ON t.id = j.transaction_id
-      WHERE j.ledger_account = ? AND t.server_version IS NULL`;
+      WHERE j.ledger_account = ? AND ${NOT_IN_REPLICA('substr(j.ledger_account, 4)')}`;
 
 export async function pendingArCents(db: Knex, accountNumber: string): Promise<number> {
   const row = (await db.raw(`SELECT (${PENDING_AR_SQL}) AS cents`, [`ar:${accountNumber}`])) as {
@@ -188,7 +202,7 @@ export async function getAccountDetail(
   }[];
   const localPayments = (await db('transactions')
     .where({ account_number: accountNumber, kind: 'payment' })
-    .whereNull('server_version')
+    .where((q) => q.whereNull('server_version').orWhere('server_version', '>', row.version ?? 0))
     .orderBy('created_at', 'desc')
     .limit(6)) as { business_date: string; applied_cents: number; id: string }[];
   const localMethods = localPayments.length
@@ -228,7 +242,7 @@ export async function getAccountDetail(
     aging,
     depositHeldCents: row.deposit_held_cents,
     asOf: row.as_of,
-    pendingCents: -pending,
+    pendingCents: -pending || 0,
     lastBill,
     recentPayments,
   };

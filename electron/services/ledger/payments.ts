@@ -11,7 +11,6 @@ import type { Cashier, PaymentSummary, Tender } from '../../../shared/api/schema
 import { allocatePayment, type AllocationPolicy } from '../../../shared/domain/allocation.js';
 import {
   DRAWER_TENDERS,
-  journalBalances,
   paymentJournal,
   settleTenders,
   TENDER_LABEL,
@@ -19,11 +18,13 @@ import {
 import { addCents, subCents } from '../../../shared/money.js';
 import { effectiveOpenItems, getAccountDetail, getAccountRow } from '../accounts/accounts.js';
 import { appendAudit } from '../audit/audit.js';
-import { receiptPrefix, type ServiceContext } from '../context.js';
+import type { ServiceContext } from '../context.js';
 import { newId } from '../ids.js';
 import { enqueue } from '../outbox/outbox.js';
 import type { ReceiptModel } from '../receipts/compose.js';
+import { requireOpenTill } from '../till/till.js';
 import { loadAllocationPolicy } from './policies.js';
+import { insertTransaction, isDuplicateRequest, nextReceiptNumber } from './post.js';
 
 export type PostPaymentInput = ChannelParsedInput<'payments.post'>;
 
@@ -33,21 +34,6 @@ export type PostedPayment = {
   replay: boolean;
   drawerTenders: boolean;
 };
-
-/** Next number of a gap-free counter (receipt numbers), moved inside the caller's transaction. */
-export async function nextCounter(trx: Knex.Transaction, name: string): Promise<number> {
-  const rows = (await trx.raw(
-    'INSERT INTO counters(name, value) VALUES (?, 1) ON CONFLICT(name) DO UPDATE SET value = value + 1 RETURNING value',
-    [name],
-  )) as { value: number }[];
-  const value = rows[0]?.value;
-  if (value === undefined) throw new Error(`counter ${name} did not move`);
-  return value;
-}
-
-function isDuplicateRequest(err: unknown): boolean {
-  return err instanceof Error && /UNIQUE constraint failed: transactions\.request_id/.test(err.message);
-}
 
 export function tenderReference(t: Tender): string {
   switch (t.type) {
@@ -99,6 +85,7 @@ async function postInTransaction(
   now: Date,
   businessDate: string,
 ): Promise<PostedPayment> {
+  const till = await requireOpenTill(trx, ctx, cashier);
   const account = await getAccountRow(trx, input.accountNumber, { withPending: true });
   const settlement = settleTenders(input.amountCents, input.tenders, {
     cashOnly: account.cash_only === 1,
@@ -107,30 +94,33 @@ async function postInTransaction(
   const items = await effectiveOpenItems(trx, input.accountNumber);
   const allocation = allocatePayment(settlement.appliedCents, items, policy);
   const journal = paymentJournal(input.accountNumber, settlement);
-  if (!journalBalances(journal)) throw new Error('invariant: payment journal does not balance');
   const balanceAfterCents = subCents(
     addCents(account.balance_cents, account.pending_cents ?? 0),
     settlement.appliedCents,
   );
 
   const transactionId = newId();
-  const receiptNumber = `${receiptPrefix(ctx.terminal)}-${String(await nextCounter(trx, 'receipt')).padStart(6, '0')}`;
-  await trx('transactions').insert({
-    id: transactionId,
-    request_id: input.requestId,
-    kind: 'payment',
-    account_number: input.accountNumber,
-    amount_cents: input.amountCents,
-    applied_cents: settlement.appliedCents,
-    change_cents: settlement.changeCents,
-    credit_cents: settlement.creditCents,
-    cashier_id: cashier.id,
-    terminal_code: ctx.terminal.code,
-    till_id: null,
-    receipt_number: receiptNumber,
-    business_date: businessDate,
-    created_at: now.toISOString(),
-  });
+  const receiptNumber = await nextReceiptNumber(trx, ctx);
+  await insertTransaction(
+    trx,
+    {
+      id: transactionId,
+      request_id: input.requestId,
+      kind: 'payment',
+      account_number: input.accountNumber,
+      amount_cents: input.amountCents,
+      applied_cents: settlement.appliedCents,
+      change_cents: settlement.changeCents,
+      credit_cents: settlement.creditCents,
+      cashier_id: cashier.id,
+      terminal_code: ctx.terminal.code,
+      till_id: till.id,
+      receipt_number: receiptNumber,
+      business_date: businessDate,
+      created_at: now.toISOString(),
+    },
+    journal,
+  );
   await trx('tenders').insert(
     input.tenders.map((t, i) => ({
       id: newId(),
@@ -146,14 +136,6 @@ async function postInTransaction(
       card_last4: t.type === 'card' ? t.last4 : null,
       auth_code: t.type === 'card' ? t.authCode : null,
       money_order_serial: t.type === 'money_order' ? t.serial : null,
-    })),
-  );
-  await trx('journal_lines').insert(
-    journal.map((l) => ({
-      transaction_id: transactionId,
-      ledger_account: l.ledgerAccount,
-      cents: l.cents,
-      memo: l.memo,
     })),
   );
   const allocationRows = [
@@ -226,7 +208,7 @@ async function postInTransaction(
       cashierId: cashier.id,
       terminalCode: ctx.terminal.code,
       branch: ctx.terminal.branch,
-      tillId: null,
+      tillId: till.id,
       businessDate,
       createdAt: now.toISOString(),
     },
@@ -266,6 +248,8 @@ type TxRow = {
   cashier_id: string;
   created_at: string;
   server_version: number | null;
+  voided_by_id: string | null;
+  reverses_id: string | null;
 };
 type TenderRow = {
   transaction_id: string;
@@ -302,6 +286,8 @@ export async function paymentSummaries(
         't.cashier_id',
         't.created_at',
         't.server_version',
+        't.voided_by_id',
+        't.reverses_id',
         'a.name as account_name',
       ),
   ).orderBy([
@@ -329,6 +315,8 @@ export async function paymentSummaries(
     cashierId: r.cashier_id,
     createdAt: r.created_at,
     posted: r.server_version !== null,
+    voidedBy: r.voided_by_id,
+    reversesId: r.reverses_id,
   }));
 }
 

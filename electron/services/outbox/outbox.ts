@@ -27,12 +27,17 @@ export async function enqueue<T extends OutboxEventType>(
 export type OutboxStats = { queued: number; oldestQueuedAt: string | null; rejected: number };
 
 export async function outboxStats(db: Knex): Promise<OutboxStats> {
-  const row = (await db('outbox')
-    .select(
-      db.raw("sum(case when state = 'queued' then 1 else 0 end) as queued"),
-      db.raw("min(case when state = 'queued' then occurred_at end) as oldest"),
-      db.raw("sum(case when state = 'rejected' then 1 else 0 end) as rejected"),
-    )
-    .first()) as { queued: number | null; oldest: string | null; rejected: number | null };
-  return { queued: row.queued ?? 0, oldestQueuedAt: row.oldest, rejected: row.rejected ?? 0 };
+  // Index-only on (state, seq): the status bar asks often and the outbox keeps its whole history.
+  const [queued, oldest, rejected] = await Promise.all([
+    db('outbox').where('state', 'queued').count({ n: '*' }).first() as Promise<{ n: number }>,
+    db('outbox').where('state', 'queued').orderBy('seq').first('occurred_at') as Promise<
+      { occurred_at: string } | undefined
+    >,
+    db('outbox').where('state', 'rejected').count({ n: '*' }).first() as Promise<{ n: number }>,
+  ]);
+  return {
+    queued: Number(queued.n),
+    oldestQueuedAt: oldest?.occurred_at ?? null,
+    rejected: Number(rejected.n),
+  };
 }

@@ -8,10 +8,21 @@ import { Done } from '../screens/payment/Done.js';
 import { Payment } from '../screens/payment/Payment.js';
 import { ReceiptScreen } from '../screens/receipt/ReceiptScreen.js';
 import { SignIn } from '../screens/sign-in/SignIn.js';
+import { CloseTill } from '../screens/till/CloseTill.js';
+import { OpenTill } from '../screens/till/OpenTill.js';
+import { DropScreen, PaidOutScreen, RefundScreen, VoidScreen } from '../screens/till/Slips.js';
+import { TillMenu } from '../screens/till/TillMenu.js';
+import { TillsScreen, ZReportScreen } from '../screens/till/Tills.js';
+import { DevicesScreen } from '../screens/devices/DevicesScreen.js';
+import { ReprintQueue } from '../screens/devices/ReprintQueue.js';
+import { SyncScreen } from '../screens/sync/SyncScreen.js';
+import { openSyncScreen } from '../screens/sync/store.js';
 import { TodayScreen } from '../screens/today/TodayScreen.js';
 import { useCounter } from '../stores/counter.js';
 import { useSession } from '../stores/session.js';
+import { useTill } from '../stores/till.js';
 import { beep, restoreInput } from './feedback.js';
+import { useSerialScans } from './serial-scans.js';
 import { KeyBar } from './KeyBar.js';
 import { StatusBar } from './StatusBar.js';
 import { Toast } from './Toast.js';
@@ -78,7 +89,23 @@ function useGlobalKeys(signedIn: boolean): void {
         if (c.screen === 'payment') c.addTender(tender);
         return;
       }
+      if (e.ctrlKey && e.key.toLowerCase() === 's' && c.screen !== 'sync') {
+        // The sync monitor; on it, the screen's own Ctrl+S syncs now.
+        e.preventDefault();
+        openSyncScreen();
+        return;
+      }
+      if (e.ctrlKey && e.key.toLowerCase() === 'l') {
+        // Lock: sign out, the till stays open for when the cashier comes back.
+        e.preventDefault();
+        void useSession.getState().signOut();
+        return;
+      }
       switch (e.key) {
+        case 'F8':
+          e.preventDefault();
+          useCounter.setState({ screen: 'tillMenu' });
+          return;
         case 'F1':
           e.preventDefault();
           c.newCustomer();
@@ -96,6 +123,16 @@ function useGlobalKeys(signedIn: boolean): void {
         case 'F10':
           e.preventDefault();
           void c.showToday();
+          return;
+        case 'F11':
+          e.preventDefault();
+          if (useSession.getState().state?.cashier?.role === 'admin')
+            useCounter.setState({ screen: 'devices' });
+          else c.notify('error', 'Devices are set up by an IT admin.');
+          return;
+        case 'F12':
+          e.preventDefault();
+          useCounter.setState({ screen: 'reprintQueue' });
           return;
         case 'Escape':
           e.preventDefault();
@@ -136,15 +173,23 @@ export function App(): React.JSX.Element {
   const screen = useCounter((s) => s.screen);
   const account = useCounter((s) => s.account);
   const signedIn = Boolean(state?.cashier);
+  const tillOpen = useTill((s) => Boolean(s.current));
+  const tillLoaded = useTill((s) => s.loaded);
 
   useEffect(() => {
     void useSession.getState().load();
   }, []);
   useEffect(() => {
-    if (signedIn) void useSession.getState().refreshStatus();
-    else useCounter.getState().reset();
+    if (signedIn) {
+      void useSession.getState().refreshStatus();
+      void useTill.getState().load();
+    } else {
+      useCounter.getState().reset();
+      useTill.setState({ current: null, loaded: false });
+    }
   }, [signedIn]);
   useGlobalKeys(signedIn);
+  useSerialScans(signedIn, routeScan);
   useIdleLock(state?.idleLockSeconds, signedIn);
 
   if (!connected) {
@@ -153,18 +198,37 @@ export function App(): React.JSX.Element {
   if (!state) return <div className="loading">Starting…</div>;
   if (!state.cashier) return <SignIn terminal={state.terminal} />;
 
-  const showAccount = account && (screen === 'payment' || screen === 'done');
+  const role = state.cashier.role;
+  const needsTill =
+    role !== 'admin' &&
+    tillLoaded &&
+    !tillOpen &&
+    (screen === 'lookup' || screen === 'payment' || screen === 'done');
+  const showAccount =
+    account && !needsTill && (screen === 'payment' || screen === 'done' || screen === 'refund');
   return (
     <div className="app">
       <StatusBar />
       <main className={showAccount ? 'work with-account' : 'work'}>
         {showAccount && <AccountPanel account={account} />}
         <section className="task">
-          {screen === 'lookup' && <Lookup />}
-          {screen === 'payment' && <Payment />}
-          {screen === 'done' && <Done />}
+          {needsTill && <OpenTill />}
+          {screen === 'lookup' && !needsTill && <Lookup />}
+          {screen === 'payment' && !needsTill && <Payment />}
+          {screen === 'done' && !needsTill && <Done />}
+          {screen === 'tillMenu' && <TillMenu />}
+          {screen === 'drop' && <DropScreen />}
+          {screen === 'paidOut' && <PaidOutScreen />}
+          {screen === 'refund' && <RefundScreen />}
+          {screen === 'void' && <VoidScreen />}
+          {screen === 'closeTill' && <CloseTill />}
+          {screen === 'tills' && <TillsScreen />}
+          {screen === 'zreport' && <ZReportScreen />}
           {screen === 'today' && <TodayScreen />}
           {screen === 'receipt' && <ReceiptScreen />}
+          {screen === 'devices' && <DevicesScreen />}
+          {screen === 'reprintQueue' && <ReprintQueue />}
+          {screen === 'sync' && <SyncScreen />}
         </section>
       </main>
       <KeyBar />

@@ -1,5 +1,9 @@
 import type { Status } from '../../../shared/api/status.js';
+import { openSyncScreen } from '../screens/sync/store.js';
+import { useCounter } from '../stores/counter.js';
 import { useSession } from '../stores/session.js';
+import { useTill } from '../stores/till.js';
+import { DeviceChips } from './DeviceChips.js';
 
 function age(iso: string | null): string {
   if (!iso) return '';
@@ -11,12 +15,30 @@ function age(iso: string | null): string {
       : `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
 }
 
-function syncLabel(sync: Status['sync']): { text: string; tone: string } {
-  if (sync.state === 'online')
-    return { text: `Online · ${sync.queued} queued`, tone: sync.queued ? 'warn' : 'ok' };
+function syncLabel(sync: Status['sync']): { text: string; tone: string; title: string } {
+  const rejected = sync.rejected ? ` · ${sync.rejected} rejected` : '';
+  const last = sync.lastSyncAt
+    ? `Last sync ${new Date(sync.lastSyncAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}`
+    : 'Never synced';
+  const title = [last, sync.detail, 'Ctrl+S: sync monitor'].filter(Boolean).join(' · ');
+  if (sync.state === 'online') {
+    const pulling = sync.pull
+      ? ` · loading ${Math.floor((100 * sync.pull.done) / Math.max(1, sync.pull.total))}%`
+      : '';
+    return {
+      text: `Online · ${sync.queued} queued${rejected}${pulling}`,
+      tone: sync.rejected ? 'bad' : sync.queued ? 'warn' : 'ok',
+      title,
+    };
+  }
   const oldest = sync.queued ? ` · oldest ${age(sync.oldestQueuedAt)}` : '';
-  if (sync.state === 'offline') return { text: `Offline · ${sync.queued} queued${oldest}`, tone: 'bad' };
-  return { text: `No server · ${sync.queued} queued${oldest}`, tone: 'warn' };
+  if (sync.state === 'offline')
+    return {
+      text: `Offline · ${sync.queued} queued${oldest}${rejected}`,
+      tone: 'bad',
+      title,
+    };
+  return { text: `No server · ${sync.queued} queued${oldest}`, tone: 'warn', title };
 }
 
 const ROLE: Record<string, string> = { csr: 'CSR', supervisor: 'Supervisor', admin: 'Admin' };
@@ -25,8 +47,9 @@ export function StatusBar(): React.JSX.Element {
   const state = useSession((s) => s.state);
   const status = useSession((s) => s.status);
   const signOut = useSession((s) => s.signOut);
+  const till = useTill((s) => s.current);
+  const tillLoaded = useTill((s) => s.loaded);
   if (!state?.cashier) return <header className="statusbar" />;
-  const printerOk = status && (status.printer.state === 'ready' || status.printer.state === 'virtual');
   const sync = status ? syncLabel(status.sync) : null;
   return (
     <header className="statusbar" role="banner">
@@ -35,29 +58,44 @@ export function StatusBar(): React.JSX.Element {
         {state.terminal.code} · {state.cashier.name.split(' ')[0]} (
         {ROLE[state.cashier.role] ?? state.cashier.role})
       </span>
+      {state.cashier.role !== 'admin' && tillLoaded && (
+        <button
+          type="button"
+          className={`chip till ${!till ? 'warn' : till.overMaxCash ? 'bad' : 'ok'}`}
+          onClick={() => useCounter.setState({ screen: 'tillMenu' })}
+          data-testid="till-status"
+          title="F8 Till"
+        >
+          {!till ? 'Till closed' : till.overMaxCash ? 'Till open · drop cash' : 'Till open'}
+        </button>
+      )}
       <span className="spacer" />
       {status && (
         <>
-          <span
-            className={`chip ${printerOk ? 'ok' : 'bad'}`}
-            title={status.printer.detail ?? ''}
-            data-testid="printer-status"
-          >
-            {status.printer.label} {printerOk ? '✓' : `· ${status.printer.state.replace('_', ' ')}`}
-            {status.reprintQueue > 0 && ` · ${status.reprintQueue} to reprint`}
-          </span>
-          <span className="chip" data-testid="drawer-status">
-            {status.drawer.label}
-          </span>
-          <span className="chip" data-testid="scanner-status">
-            {status.scanner.label}
-          </span>
+          <DeviceChips status={status} />
           {sync && (
-            <span className={`chip sync ${sync.tone}`} data-testid="sync-status">
+            <button
+              type="button"
+              className={`chip sync ${sync.tone}`}
+              data-testid="sync-status"
+              title={sync.title}
+              onClick={openSyncScreen}
+            >
               {sync.text}
-            </span>
+              {status.sync.pull && <progress max={status.sync.pull.total} value={status.sync.pull.done} />}
+            </button>
           )}
         </>
+      )}
+      {state.cashier.role === 'admin' && (
+        <button
+          type="button"
+          className="link"
+          onClick={() => useCounter.setState({ screen: 'devices' })}
+          data-testid="open-devices"
+        >
+          Devices
+        </button>
       )}
       <button type="button" className="link" onClick={() => void signOut()}>
         Sign out

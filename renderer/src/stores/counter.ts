@@ -4,10 +4,18 @@
  */
 import { create } from 'zustand';
 
+import type { ZReport } from '../../../shared/api/channels/till.js';
 import type { PostPaymentOutput, Today } from '../../../shared/api/contract.js';
-import type { AccountDetail, AccountSummary, Receipt, TenderType } from '../../../shared/api/schemas.js';
+import type {
+  AccountDetail,
+  AccountSummary,
+  PaymentSummary,
+  Receipt,
+  TenderType,
+} from '../../../shared/api/schemas.js';
 import { centsToInput, parseAmount, subCents } from '../../../shared/money.js';
 import { api, ApiError } from '../api/client.js';
+import { useTill } from './till.js';
 import {
   evaluateDraft,
   newTenderDraft,
@@ -15,7 +23,23 @@ import {
   type TenderDraft,
 } from '../screens/payment/draft.js';
 
-export type Screen = 'lookup' | 'payment' | 'done' | 'today' | 'receipt';
+export type Screen =
+  | 'lookup'
+  | 'payment'
+  | 'done'
+  | 'today'
+  | 'receipt'
+  | 'tillMenu'
+  | 'drop'
+  | 'paidOut'
+  | 'refund'
+  | 'void'
+  | 'closeTill'
+  | 'tills'
+  | 'zreport'
+  | 'devices'
+  | 'reprintQueue'
+  | 'sync';
 
 type Toast = { kind: 'info' | 'error'; text: string; at: number };
 
@@ -39,12 +63,16 @@ type CounterStore = {
   receipt: Receipt | null;
   today: Today | null;
   todaySelected: number;
+  voidTarget: PaymentSummary | null;
+  zReport: ZReport | null;
   toast: Toast | null;
 
   setQuery(q: string): void;
   search(q: string): Promise<void>;
   moveSelection(delta: number): void;
   openAccount(accountNumber: string, amountDueCents?: number): Promise<void>;
+  /** Reloads the open account without leaving the current screen. */
+  openAccountQuiet(accountNumber: string): Promise<void>;
   setAmount(v: string): void;
   addTender(type: TenderType): void;
   updateTender(key: number, patch: Partial<TenderDraft>): void;
@@ -80,6 +108,8 @@ const initial = {
   receipt: null,
   today: null,
   todaySelected: 0,
+  voidTarget: null,
+  zReport: null,
   toast: null,
 };
 
@@ -133,6 +163,14 @@ export const useCounter = create<CounterStore>((set, get) => ({
       });
     } catch (err) {
       get().notify('error', err instanceof Error ? err.message : String(err));
+    }
+  },
+
+  async openAccountQuiet(accountNumber) {
+    try {
+      set({ account: await api.call('accounts.get', { accountNumber }) });
+    } catch {
+      // the screen keeps what it had
     }
   },
 
@@ -209,6 +247,7 @@ export const useCounter = create<CounterStore>((set, get) => ({
         screen: 'done',
         requestId: crypto.randomUUID(),
       });
+      void useTill.getState().refresh();
     } catch (err) {
       const e = err instanceof ApiError ? err : null;
       if (e?.code === 'OVERTENDER_NEEDS_CONFIRMATION') {
@@ -232,7 +271,7 @@ export const useCounter = create<CounterStore>((set, get) => ({
   },
 
   back() {
-    const { screen, tenders, askCredit } = get();
+    const { screen, tenders, askCredit, account } = get();
     if (askCredit) {
       set({ askCredit: null });
       return;
@@ -241,11 +280,34 @@ export const useCounter = create<CounterStore>((set, get) => ({
       set({ tenders: tenders.slice(0, -1), formError: null, fieldErrors: {} });
       return;
     }
-    if (screen === 'receipt') {
-      set({ screen: get().today ? 'today' : get().account ? 'payment' : 'lookup' });
-      return;
+    const toWork: Screen = account ? 'payment' : 'lookup';
+    switch (screen) {
+      case 'receipt':
+        set({ screen: get().today ? 'today' : toWork });
+        return;
+      case 'drop':
+      case 'paidOut':
+      case 'refund':
+      case 'closeTill':
+      case 'tills':
+        set({ screen: 'tillMenu' });
+        return;
+      case 'void':
+        set({ screen: 'today', voidTarget: null });
+        return;
+      case 'zreport':
+        set({ screen: 'tillMenu' });
+        return;
+      case 'tillMenu':
+      case 'today':
+        set({ screen: toWork, today: null });
+        return;
+      case 'sync':
+        set({ screen: toWork });
+        return;
+      default:
+        get().newCustomer();
     }
-    get().newCustomer();
   },
 
   async showToday() {

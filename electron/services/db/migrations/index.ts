@@ -1,10 +1,18 @@
 import type { Knex } from 'knex';
 
 import * as m001 from './001_foundation.js';
+import * as m002 from './002_devices.js';
+import * as m003 from './003_sync.js';
+import * as m004 from './004_tills.js';
 
 type Migration = { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> };
 
-const all: [string, Migration][] = [['001_foundation', m001]];
+const all: [string, Migration][] = [
+  ['001_foundation', m001],
+  ['002_devices', m002],
+  ['003_sync', m003],
+  ['004_tills', m004],
+];
 
 /** Migrations are imported, not read from a folder, so they work from TS, from dist/ and packaged. */
 export const counterMigrations: Knex.MigrationSource<[string, Migration]> = {

@@ -14,7 +14,10 @@ export function TodayScreen(): React.JSX.Element {
       const list = useCounter.getState().today?.payments ?? [];
       if (e.key === 'ArrowDown') setSelected((i) => Math.min(list.length - 1, i + 1));
       else if (e.key === 'ArrowUp') setSelected((i) => Math.max(0, i - 1));
-      else if (e.key === 'Enter') {
+      else if (e.key.toUpperCase() === 'V' && !e.ctrlKey) {
+        const p = list[selected];
+        if (p && p.kind === 'payment' && !p.voidedBy) useCounter.setState({ voidTarget: p, screen: 'void' });
+      } else if (e.key === 'Enter') {
         const p = list[selected];
         if (p) void useCounter.getState().showReceipt(p.receiptNumber);
       } else return;
@@ -47,6 +50,7 @@ export function TodayScreen(): React.JSX.Element {
             <th>Name</th>
             <th>Tenders</th>
             <th className="num">Amount</th>
+            <th></th>
             <th>Server</th>
           </tr>
         </thead>
@@ -66,13 +70,18 @@ export function TodayScreen(): React.JSX.Element {
               <td className="num">
                 <Money cents={p.amountCents} />
               </td>
+              <td>
+                {p.voidedBy ? 'VOID' : p.kind === 'payment' ? '' : p.kind === 'void' ? 'Void' : 'Refund'}
+              </td>
               <td>{p.posted ? 'Posted' : 'Queued'}</td>
             </tr>
           ))}
         </tbody>
       </table>
       {today.payments.length === 0 && <p className="muted">No payments on this terminal today.</p>}
-      <p className="muted small">↑ ↓ choose · Enter view receipt · F9 reprint · Esc back</p>
+      <p className="muted small">
+        ↑ ↓ choose · Enter view receipt · F9 reprint · V void (supervisor) · Esc back
+      </p>
     </div>
   );
 }

@@ -1,0 +1,140 @@
+/**
+ * Shared by the sync benchmarks: a throwaway PostgreSQL database with the demo system of record, the
+ * server as its own process (as in production), terminals enrolled directly in the database, and
+ * payment events as counters make them (valid under the shared tender rules).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import net from 'node:net';
+import path from 'node:path';
+
+import { v7 } from 'uuid';
+
+import { demoAccountNumber } from '../resources/demo/generate.js';
+import { openServerDb, type ServerDb } from '../server/src/db/connection.js';
+import { createEnrollmentCode, enrollTerminal } from '../server/src/domain/enroll.js';
+import { seedDemo } from '../server/src/domain/seed.js';
+import type { Tender } from '../shared/api/schemas.js';
+import { paymentJournal, settleTenders } from '../shared/domain/tenders.js';
+import type { PaymentPosted } from '../shared/sync/events.js';
+import { createTestDatabase, type TestDatabase } from '../tests/support/pg.js';
+
+export const BENCH_ACCOUNTS = 2000;
+
+export type BenchServer = {
+  url: string;
+  db: ServerDb;
+  pg: TestDatabase;
+  child: ChildProcess;
+  stop(): Promise<void>;
+};
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** A new database, seeded, and `npm run server` on it in a child process. */
+export async function startBenchServer(name: string): Promise<BenchServer> {
+  const pg = await createTestDatabase(`ct_bench_${name}`);
+  const db = await openServerDb({ client: 'pg', url: pg.url, poolMax: 4 });
+  await seedDemo(db, { count: BENCH_ACCOUNTS, months: 3, today: new Date().toISOString().slice(0, 10) });
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', path.resolve('server/src/cli.ts'), 'start'], {
+    env: { ...process.env, DATABASE_URL: pg.url, COUNTERTOP_SERVER_PORT: String(port), LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setInterval(() => {
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m) {
+        clearInterval(timer);
+        resolve(m[1]!);
+      } else if (child.exitCode !== null) {
+        clearInterval(timer);
+        reject(new Error(`server did not start:\n${out}`));
+      }
+    }, 20);
+  });
+  return {
+    url,
+    db,
+    pg,
+    child,
+    async stop() {
+      child.kill('SIGTERM');
+      await exited;
+      await db.close();
+      await pg.drop();
+    },
+  };
+}
+
+export async function enrollBenchTerminal(
+  db: ServerDb,
+  i: number,
+): Promise<{ terminalId: string; token: string; serverId: string; code: string }> {
+  const { code } = await createEnrollmentCode(db, { branch: 'MAIN' });
+  const terminalCode = `BENCH-${String(i).padStart(2, '0')}`;
+  const res = await enrollTerminal(db, {
+    code,
+    terminalCode,
+    terminalName: terminalCode,
+    branch: 'MAIN',
+    nextSeq: 1,
+  });
+  return { terminalId: res.terminalId, token: res.token, serverId: res.serverId, code: terminalCode };
+}
+
+/** A payment.posted payload like a counter's: cash with change, card, or check + cash. */
+export function benchPayment(i: number, terminalCode: string): PaymentPosted {
+  const accountNumber = demoAccountNumber(Math.floor(Math.random() * BENCH_ACCOUNTS));
+  const cents = 500 + ((i * 7919) % 20_000);
+  const tenders: Tender[] =
+    i % 3 === 0
+      ? [{ type: 'cash', amountCents: cents + 1000 }]
+      : i % 3 === 1
+        ? [{ type: 'card', amountCents: cents, brand: 'Visa', last4: '4242', authCode: 'OK1234' }]
+        : [
+            {
+              type: 'check',
+              amountCents: cents - 100,
+              checkNumber: String(1000 + i),
+              routingNumber: '011000015',
+              bankAccount: '12345678',
+            },
+            { type: 'cash', amountCents: 500 },
+          ];
+  const s = settleTenders(cents, tenders, { cashOnly: false });
+  const now = new Date().toISOString();
+  return {
+    transactionId: v7(),
+    requestId: randomUUID(),
+    accountNumber,
+    amountCents: cents,
+    appliedCents: s.appliedCents,
+    changeCents: s.changeCents,
+    creditCents: s.creditCents,
+    tenders,
+    allocations: [],
+    unappliedCents: 0,
+    journal: paymentJournal(accountNumber, s),
+    receiptNumber: `${terminalCode.replace('-', '')}-${String(i + 1).padStart(6, '0')}`,
+    cashierId: '1001',
+    terminalCode,
+    branch: 'MAIN',
+    tillId: null,
+    businessDate: now.slice(0, 10),
+    createdAt: now,
+  };
+}

@@ -1,0 +1,17 @@
+/** The sync worker's own keys in the counter's `settings` table. */
+import type { Knex } from 'knex';
+
+export const SETTING = {
+  cursor: 'sync.cursor',
+  lastPullAt: 'sync.lastPullAt',
+  lastSyncAt: 'sync.lastSyncAt',
+} as const;
+
+export async function getSetting(db: Knex | Knex.Transaction, key: string): Promise<string | null> {
+  const row = (await db('settings').where('key', key).first('value')) as { value: string } | undefined;
+  return row?.value ?? null;
+}
+
+export async function setSetting(db: Knex | Knex.Transaction, key: string, value: string): Promise<void> {
+  await db('settings').insert({ key, value }).onConflict('key').merge(['value']);
+}

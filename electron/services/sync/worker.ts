@@ -1,0 +1,280 @@
+/**
+ * The sync worker: one loop, off the UI's path (every call it makes is async I/O; a posting only ever
+ * nudges it). It pushes the outbox in seq order, batch after batch, then pulls the server's changes
+ * on a timer or on demand. Any failure: capped exponential backoff with jitter; a nudge (a new
+ * posting) or "sync now" tries again at once, and the first answer from the server resumes the drain.
+ * The outbox is the only truth: after a restart the loop simply starts again from what is queued.
+ */
+import type { Knex } from 'knex';
+import type { Logger } from 'pino';
+
+import { invalidatePolicies } from '../ledger/policies.js';
+import { pullRequest, pushRequest, SyncRequestError } from './client.js';
+import type { Enrollment } from './credentials.js';
+import { readQueued, recordPushFailure, recordPushResult, requeueFrom, toPushEvent } from './queue.js';
+import { applyChanges } from './replica.js';
+import { getSetting, setSetting, SETTING } from './settings.js';
+
+export type WorkerOptions = {
+  pushBatchSize: number;
+  pullPageSize: number;
+  pullIntervalMs: number;
+  backoff: { baseMs: number; capMs: number };
+  requestTimeoutMs: number;
+};
+
+export const DEFAULT_WORKER_OPTIONS: WorkerOptions = {
+  pushBatchSize: 250,
+  pullPageSize: 2000,
+  pullIntervalMs: 15_000,
+  backoff: { baseMs: 500, capMs: 10_000 },
+  requestTimeoutMs: 15_000,
+};
+
+export type PullOutcome = { changes: number; cursor: number; lastPullAt: string | null };
+
+type Deferred<T> = { resolve(v: T): void; reject(e: unknown): void };
+
+/** Full jitter between half and all of the capped exponential delay. */
+export function backoffDelay(failures: number, base: number, cap: number, random = Math.random): number {
+  const ceiling = Math.min(cap, base * 2 ** Math.max(0, failures - 1));
+  return Math.round(ceiling / 2 + random() * (ceiling / 2));
+}
+
+export class SyncWorker {
+  online = false;
+  detail: string | null = null;
+  failures = 0;
+  nextAttemptAt: number | null = null;
+  lastSyncAt: string | null;
+  pull: { done: number; total: number } | null = null;
+
+  private closed = false;
+  private wakeUp: (() => void) | null = null;
+  private nudged = false;
+  private pullRequested = true;
+  private nextPullAt = 0;
+  private batchSize: number;
+  private pullWaiters: Deferred<PullOutcome>[] = [];
+  private readonly abort = new AbortController();
+  private loop: Promise<void> | null = null;
+
+  constructor(
+    private readonly db: Knex,
+    private readonly log: Logger,
+    private readonly enrollment: () => Enrollment | null,
+    private readonly now: () => Date,
+    private readonly opts: WorkerOptions,
+    private readonly changed: () => void,
+    lastSyncAt: string | null,
+  ) {
+    this.batchSize = opts.pushBatchSize;
+    this.lastSyncAt = lastSyncAt;
+  }
+
+  start(): void {
+    this.loop ??= this.run().catch((err: unknown) => this.log.error({ err }, 'sync worker stopped'));
+  }
+
+  /** Something was queued (or enrolled): try now, whatever the backoff says. */
+  nudge(): void {
+    this.nudged = true;
+    this.wakeUp?.();
+  }
+
+  pullNow(): Promise<PullOutcome> {
+    return new Promise<PullOutcome>((resolve, reject) => {
+      this.pullWaiters.push({ resolve, reject });
+      this.pullRequested = true;
+      this.nudge();
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.abort.abort();
+    this.wakeUp?.();
+    await this.loop;
+    for (const w of this.pullWaiters.splice(0)) w.reject(new Error('sync stopped'));
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (this.nudged || this.closed) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = Number.isFinite(ms) ? setTimeout(done, Math.max(0, ms)) : null;
+      function done(): void {
+        if (timer) clearTimeout(timer);
+        resolve();
+      }
+      this.wakeUp = () => {
+        this.wakeUp = null;
+        done();
+      };
+    });
+  }
+
+  private setOnline(online: boolean, detail: string | null): void {
+    const was = [this.online, this.detail].join();
+    this.online = online;
+    this.detail = detail;
+    if ([online, detail].join() !== was) this.changed();
+  }
+
+  private async run(): Promise<void> {
+    while (!this.closed) {
+      this.nudged = false;
+      const enrollment = this.enrollment();
+      if (!enrollment) {
+        this.setOnline(false, null);
+        await this.sleep(Infinity);
+        continue;
+      }
+      try {
+        const sent = await this.pushOnce(enrollment);
+        this.succeeded();
+        if (sent > 0) continue; // more may be queued: keep draining before anything else
+        if (this.pullRequested || Date.now() >= this.nextPullAt) await this.pullAll(enrollment);
+        await this.sleep(this.nextPullAt - Date.now());
+      } catch (err) {
+        if (this.closed) break;
+        const delay = this.failed(err);
+        await this.sleep(delay);
+      }
+    }
+  }
+
+  private succeeded(): void {
+    this.failures = 0;
+    this.nextAttemptAt = null;
+    this.setOnline(true, null);
+  }
+
+  /** Records a failure; returns how long to wait before the next try. */
+  private failed(err: unknown): number {
+    this.failures++;
+    const e = err instanceof SyncRequestError ? err : null;
+    let delay = backoffDelay(this.failures, this.opts.backoff.baseMs, this.opts.backoff.capMs);
+    let detail = err instanceof Error ? err.message : String(err);
+    if (e?.status === 401) {
+      detail = `The server refused this terminal's token (${e.message}) Enroll it again.`;
+      delay = Math.max(delay, 60_000);
+    } else if (e?.status === 403) {
+      detail = `The server refused the push: ${e.message}`;
+      delay = Math.max(delay, 60_000);
+    } else if (e && e.kind === 'http') {
+      detail = `The server answered ${e.status ?? '?'}: ${e.message}`;
+    }
+    if (!e || e.kind !== 'network') this.log.warn({ err: detail }, 'sync failed');
+    this.nextAttemptAt = Date.now() + delay;
+    // The server answered (it is up) but refused: that is not "offline" for receipts either way.
+    this.setOnline(false, detail);
+    for (const w of this.pullWaiters.splice(0)) w.reject(err);
+    this.changed();
+    return delay;
+  }
+
+  private async pushOnce(enrollment: Enrollment): Promise<number> {
+    const rows = await readQueued(this.db, this.batchSize);
+    if (rows.length === 0) return 0;
+    const events = rows.map(toPushEvent);
+    const first = rows[0]!.seq;
+    const last = rows[rows.length - 1]!.seq;
+    try {
+      const res = await pushRequest(
+        enrollment.serverUrl,
+        enrollment.token,
+        { terminalId: enrollment.terminalId, events },
+        { timeoutMs: this.opts.requestTimeoutMs, signal: this.abort.signal },
+      );
+      const nowIso = this.now().toISOString();
+      const { acked, rejected } = await recordPushResult(this.db, events, res, nowIso);
+      if (rejected)
+        this.log.warn({ rejected: res.rejected }, 'the server rejected events; see the sync monitor');
+      this.touchSync(nowIso);
+      this.batchSize = Math.min(this.opts.pushBatchSize, this.batchSize * 2);
+      this.changed();
+      return acked + rejected;
+    } catch (err) {
+      if (
+        err instanceof SyncRequestError &&
+        err.code === 'SEQ_GAP' &&
+        err.expectedSeq !== undefined &&
+        err.expectedSeq < first
+      ) {
+        // The server is missing events we thought it had (restored from a backup): resend from its seq.
+        const n = await requeueFrom(this.db, err.expectedSeq);
+        this.log.warn(
+          { expectedSeq: err.expectedSeq, requeued: n },
+          'server asked to resend from an earlier seq',
+        );
+        return n || 1;
+      }
+      if (err instanceof SyncRequestError && err.status === 413 && this.batchSize > 1) {
+        this.batchSize = Math.max(1, Math.floor(this.batchSize / 2));
+        return 1;
+      }
+      await recordPushFailure(
+        this.db,
+        first,
+        last,
+        err instanceof Error ? err.message : String(err),
+        this.now().toISOString(),
+      );
+      throw err;
+    }
+  }
+
+  private touchSync(nowIso: string): void {
+    this.lastSyncAt = nowIso;
+    void setSetting(this.db, SETTING.lastSyncAt, nowIso).catch(() => undefined);
+  }
+
+  private async pullAll(enrollment: Enrollment): Promise<void> {
+    const waiters = this.pullWaiters.splice(0);
+    this.pullRequested = false;
+    try {
+      let cursor = Number((await getSetting(this.db, SETTING.cursor)) ?? 0);
+      const start = cursor;
+      let changes = 0;
+      for (;;) {
+        const page = await pullRequest(
+          enrollment.serverUrl,
+          enrollment.token,
+          cursor,
+          this.opts.pullPageSize,
+          {
+            timeoutMs: this.opts.requestTimeoutMs,
+            signal: this.abort.signal,
+          },
+        );
+        const asOf = this.now().toISOString();
+        if (page.changes.length || page.cursor !== cursor) {
+          const applied = await this.db.transaction(async (trx) => {
+            const summary = await applyChanges(trx, page.changes, asOf);
+            await setSetting(trx, SETTING.cursor, String(page.cursor));
+            return summary;
+          });
+          if (applied.policiesChanged) invalidatePolicies(this.db);
+        }
+        changes += page.changes.length;
+        cursor = page.cursor;
+        const total = page.head - start;
+        const big = total > this.opts.pullPageSize;
+        this.pull = big && page.hasMore ? { done: cursor - start, total } : null;
+        if (big || page.changes.length) this.changed();
+        if (!page.hasMore) break;
+      }
+      const nowIso = this.now().toISOString();
+      await setSetting(this.db, SETTING.lastPullAt, nowIso);
+      this.touchSync(nowIso);
+      this.nextPullAt = Date.now() + this.opts.pullIntervalMs;
+      if (changes) this.log.info({ changes, cursor }, 'pulled from the server');
+      for (const w of waiters) w.resolve({ changes, cursor, lastPullAt: nowIso });
+    } catch (err) {
+      this.pull = null;
+      this.pullWaiters.unshift(...waiters);
+      this.pullRequested = true;
+      throw err;
+    }
+  }
+}

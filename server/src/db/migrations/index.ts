@@ -1,0 +1,14 @@
+import type { Knex } from 'knex';
+
+import * as m001 from './001_initial.js';
+
+type Migration = { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> };
+
+const all: [string, Migration][] = [['001_initial', m001]];
+
+/** Imported, not read from a folder: the same list runs from TS, from dist/ and on both databases. */
+export const serverMigrations: Knex.MigrationSource<[string, Migration]> = {
+  getMigrations: () => Promise.resolve(all),
+  getMigrationName: ([name]) => name,
+  getMigration: ([, migration]) => Promise.resolve(migration),
+};

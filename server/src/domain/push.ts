@@ -1,0 +1,257 @@
+/**
+ * Push: a terminal's outbox events, applied in `seq` order. The whole batch runs in ONE database
+ * transaction together with the terminal's `last_applied_seq` (row-locked, so two pushes of the same
+ * terminal never interleave):
+ * - seq <= last applied: a replay (a retry after a lost response): acked again with the stored result,
+ *   never applied twice;
+ * - first seq > last + 1: a gap: 409 SEQ_GAP with the seq to resend from, nothing written;
+ * - an event id the server already has (from any terminal): recorded as a duplicate, not applied;
+ * - an unknown type, a bad payload or a broken rule: recorded as rejected with a code and message,
+ *   and the counter still advances (it never blocks the queue).
+ */
+import type { Knex } from 'knex';
+
+import type { PushRequest, PushResponse } from '../../../shared/sync/protocol.js';
+import type { ServerDb } from '../db/connection.js';
+import { forUpdate, insertChunked, isRetryable } from '../db/util.js';
+import { HttpError } from '../http-error.js';
+import { appliers, type ApplyOutcome } from './appliers/index.js';
+import { Batch, Rejection, type TerminalRow } from './batch.js';
+
+export type PushOptions = {
+  now?: () => Date;
+  /** Test fault point: runs inside the transaction, after every write, just before COMMIT. */
+  beforeCommit?: (info: { terminalId: string; events: number }) => Promise<void>;
+  /** Called after each committed push (metrics, tests): how many events were replays. */
+  observe?: (info: { terminalId: string; replays: number; fresh: number }) => void;
+};
+
+type EventRow = {
+  seq: number;
+  id: string;
+  status: 'applied' | 'rejected' | 'duplicate';
+  reject_code: string | null;
+  reject_message: string | null;
+  applied_version: number | null;
+};
+
+function describeIssues(issues: { path: PropertyKey[]; message: string }[]): string {
+  return issues
+    .slice(0, 4)
+    .map((i) => `${i.path.map(String).join('.') || 'payload'}: ${i.message}`)
+    .join('; ');
+}
+
+/** The branch an event claims, where its payload names one. */
+function eventBranch(payload: unknown): string | null {
+  if (payload && typeof payload === 'object' && 'branch' in payload) {
+    const b = (payload as { branch: unknown }).branch;
+    return typeof b === 'string' ? b : null;
+  }
+  return null;
+}
+
+export async function applyPush(
+  db: ServerDb,
+  terminal: TerminalRow,
+  req: PushRequest,
+  opts: PushOptions = {},
+): Promise<PushResponse> {
+  if (req.terminalId !== terminal.id)
+    throw new HttpError(403, 'WRONG_TERMINAL', 'This token belongs to another terminal.');
+  for (const ev of req.events) {
+    const branch = eventBranch(ev.payload);
+    if (branch !== null && branch !== terminal.branch)
+      throw new HttpError(
+        403,
+        'WRONG_BRANCH',
+        `This terminal is enrolled for branch ${terminal.branch}; event seq ${ev.seq} is for branch ${branch}. Nothing was applied.`,
+      );
+  }
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const { response, replays } = await db.knex.transaction((trx) =>
+        pushInTransaction(db, trx, terminal.id, req, opts),
+      );
+      opts.observe?.({ terminalId: terminal.id, replays, fresh: req.events.length - replays });
+      return response;
+    } catch (err) {
+      if (attempt >= 5 || !isRetryable(err)) throw err;
+      await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * (attempt + 1)));
+    }
+  }
+}
+
+async function pushInTransaction(
+  db: ServerDb,
+  trx: Knex.Transaction,
+  terminalId: string,
+  req: PushRequest,
+  opts: PushOptions,
+): Promise<{ response: PushResponse; replays: number }> {
+  const now = (opts.now ?? (() => new Date()))().toISOString();
+  const terminal = (await forUpdate(trx('terminals').where('id', terminalId), db.dialect).first()) as
+    TerminalRow | undefined;
+  if (!terminal || terminal.revoked_at)
+    throw new HttpError(401, 'UNAUTHORIZED', 'This terminal is not enrolled.');
+  const last = Number(terminal.last_applied_seq);
+  const events = req.events;
+  const first = events[0]!.seq;
+  if (first > last + 1)
+    throw new HttpError(409, 'SEQ_GAP', `Expected seq ${last + 1}, got ${first}: resend from ${last + 1}.`, {
+      expectedSeq: last + 1,
+    });
+
+  const acked: PushResponse['acked'] = [];
+  const rejected: PushResponse['rejected'] = [];
+
+  // ---- replays: answer with what was stored the first time ----
+  const replays = events.filter((e) => e.seq <= last);
+  if (replays.length) {
+    const stored = (await trx('events')
+      .where('terminal_id', terminal.id)
+      .andWhere('seq', '>=', replays[0]!.seq)
+      .andWhere('seq', '<=', replays[replays.length - 1]!.seq)
+      .select('seq', 'id', 'status', 'reject_code', 'reject_message', 'applied_version')) as EventRow[];
+    const bySeq = new Map(stored.map((r) => [Number(r.seq), r]));
+    for (const ev of replays) {
+      const row = bySeq.get(ev.seq);
+      if (!row)
+        rejected.push({
+          id: ev.id,
+          seq: ev.seq,
+          code: 'BEFORE_ENROLLMENT',
+          message: `seq ${ev.seq} comes before this terminal's enrollment (first seq ${terminal.first_seq}).`,
+        });
+      else if (row.id !== ev.id)
+        rejected.push({
+          id: ev.id,
+          seq: ev.seq,
+          code: 'SEQ_CONFLICT',
+          message: `seq ${ev.seq} was already used by event ${row.id}: this event was never applied.`,
+        });
+      else if (row.status === 'applied')
+        acked.push({
+          id: ev.id,
+          seq: ev.seq,
+          ...(row.applied_version !== null ? { appliedVersion: Number(row.applied_version) } : {}),
+        });
+      else
+        rejected.push({
+          id: ev.id,
+          seq: ev.seq,
+          code: row.reject_code ?? 'REJECTED',
+          message: row.reject_message ?? '',
+        });
+    }
+  }
+
+  const fresh = events.filter((e) => e.seq > last);
+  if (fresh.length === 0) return { response: { acked, rejected, lastSeq: last }, replays: replays.length };
+
+  // ---- new events ----
+  const batch = new Batch(trx, db.dialect, terminal, now);
+  const known = new Set(
+    (
+      (await trx('events')
+        .whereIn(
+          'id',
+          fresh.map((e) => e.id),
+        )
+        .whereNot('status', 'duplicate')
+        .select('id')) as { id: string }[]
+    ).map((r) => r.id),
+  );
+  type Decided =
+    | { status: 'applied'; outcome: ApplyOutcome }
+    | { status: 'rejected' | 'duplicate'; code: string; message: string };
+  const decided = new Map<number, Decided>();
+  const parsed = new Map<number, unknown>();
+  const seenIds = new Set<string>();
+  for (const ev of fresh) {
+    if (known.has(ev.id) || seenIds.has(ev.id)) {
+      decided.set(ev.seq, {
+        status: 'duplicate',
+        code: 'DUPLICATE_EVENT_ID',
+        message: `Event ${ev.id} is already on the server: not applied twice.`,
+      });
+      continue;
+    }
+    seenIds.add(ev.id);
+    const applier = appliers[ev.type];
+    if (!applier) {
+      decided.set(ev.seq, {
+        status: 'rejected',
+        code: 'UNKNOWN_EVENT_TYPE',
+        message: `The server does not know event type "${ev.type}" yet; kept for review.`,
+      });
+      continue;
+    }
+    const result = applier.schema.safeParse(ev.payload);
+    if (!result.success) {
+      decided.set(ev.seq, {
+        status: 'rejected',
+        code: 'INVALID_PAYLOAD',
+        message: `Bad ${ev.type} payload: ${describeIssues(result.error.issues)}`,
+      });
+      continue;
+    }
+    parsed.set(ev.seq, result.data);
+  }
+  const accounts: string[] = [];
+  const transactionIds: string[] = [];
+  for (const ev of fresh) {
+    if (!parsed.has(ev.seq)) continue;
+    const applier = appliers[ev.type]!;
+    accounts.push(...(applier.accounts?.(parsed.get(ev.seq)) ?? []));
+    transactionIds.push(...(applier.transactionIds?.(parsed.get(ev.seq)) ?? []));
+  }
+  await batch.loadAccounts(accounts);
+  await batch.loadTransactionIds(transactionIds);
+  for (const ev of fresh) {
+    if (!parsed.has(ev.seq)) continue;
+    try {
+      const outcome = await appliers[ev.type]!.apply(
+        batch,
+        { id: ev.id, seq: ev.seq, type: ev.type, occurredAt: ev.occurredAt },
+        parsed.get(ev.seq),
+      );
+      decided.set(ev.seq, { status: 'applied', outcome });
+    } catch (err) {
+      if (!(err instanceof Rejection)) throw err;
+      decided.set(ev.seq, { status: 'rejected', code: err.code, message: err.message });
+    }
+  }
+  const { versions, head } = await batch.finish();
+
+  const rows = fresh.map((ev) => {
+    const d = decided.get(ev.seq)!;
+    const appliedVersion =
+      d.status === 'applied'
+        ? d.outcome.account
+          ? (versions.get(`account:${d.outcome.account}`) ?? head)
+          : head
+        : null;
+    if (d.status === 'applied')
+      acked.push({ id: ev.id, seq: ev.seq, ...(appliedVersion !== null ? { appliedVersion } : {}) });
+    else rejected.push({ id: ev.id, seq: ev.seq, code: d.code, message: d.message });
+    return {
+      terminal_id: terminal.id,
+      seq: ev.seq,
+      id: ev.id,
+      type: ev.type,
+      payload: JSON.stringify(ev.payload ?? null),
+      occurred_at: ev.occurredAt,
+      received_at: now,
+      status: d.status,
+      reject_code: d.status === 'applied' ? null : d.code,
+      reject_message: d.status === 'applied' ? null : d.message,
+      applied_version: appliedVersion,
+    };
+  });
+  await insertChunked(trx, 'events', rows, 300);
+  const lastSeq = fresh[fresh.length - 1]!.seq;
+  await trx('terminals').where('id', terminal.id).update({ last_applied_seq: lastSeq, last_seen_at: now });
+  await opts.beforeCommit?.({ terminalId: terminal.id, events: fresh.length });
+  return { response: { acked, rejected, lastSeq }, replays: replays.length };
+}

@@ -1,0 +1,345 @@
+/**
+ * The receipt printer and the drawer behind it, over a real serial link: a socat pty pair with the
+ * device emulator on the far end decoding the ESC/POS the counter sends and answering DLE EOT.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+
+import type { PostPaymentOutput } from '../../../shared/api/contract.js';
+import type { Status } from '../../../shared/api/status.js';
+import type { PrintQueueResult, QueuedReceipt } from '../../../shared/api/channels/devices.js';
+import type { Receipt } from '../../../shared/api/schemas.js';
+import { verifyAuditChain } from '../../../electron/services/audit/audit.js';
+import {
+  DeviceBench,
+  ONLINE,
+  type EmulatedDevice,
+  type PrinterEmulator,
+} from '../../support/device-emulator/index.js';
+import {
+  CARD,
+  DEFAULT_DEVICE_SETTINGS,
+  payment,
+  serial,
+  startDeviceHost,
+  until,
+  type DeviceHost,
+} from '../../support/device-host.js';
+
+let bench: DeviceBench;
+let printer: EmulatedDevice<PrinterEmulator>;
+let h: DeviceHost;
+
+const status = (): Promise<Status> => h.call<Status>('status.get', {}, h.csr);
+const queue = async (): Promise<QueuedReceipt[]> =>
+  (await h.call<{ items: QueuedReceipt[] }>('devices.reprintQueue', {}, h.csr)).items;
+const transactions = async (): Promise<number> =>
+  Number(((await h.host.ctx.db('transactions').count({ n: '*' }).first()) as { n: number }).n);
+
+async function usePrinter(baudRate = 115200): Promise<void> {
+  await h.save({
+    printer: {
+      ...DEFAULT_DEVICE_SETTINGS.printer,
+      connection: { kind: 'serial', serial: serial(printer.path, { baudRate }) },
+    },
+    drawer: { ...DEFAULT_DEVICE_SETTINGS.drawer, connection: { kind: 'printer' } },
+  });
+  await until(async () => (await status()).printer.state === 'ready', 'printer ready');
+}
+
+beforeAll(async () => {
+  bench = new DeviceBench();
+  printer = await bench.printer();
+  h = await startDeviceHost();
+  await usePrinter();
+});
+
+afterAll(async () => {
+  await h?.close();
+  await bench?.close();
+});
+
+beforeEach(async () => {
+  printer.emu.state = { ...ONLINE };
+  printer.emu.reset();
+  if (!printer.endpoint.pty.running) await printer.endpoint.replug();
+});
+
+describe('a payment on a serial ESC/POS printer', () => {
+  it('prints the receipt with account, amounts, tenders, change and number, then kicks the drawer once with the full 5 bytes', async () => {
+    const out = await h.call<PostPaymentOutput>(
+      'payments.post',
+      payment(7345, [{ type: 'cash', amountCents: 10000 }]),
+      h.csr,
+    );
+    expect(out.receipt.printed).toBe(true);
+    expect(out.drawerOpened).toBe(true);
+    await printer.emu.waitFor(
+      () => printer.emu.kicks.length > 0 && printer.emu.cuts > 0,
+      5000,
+      'receipt + kick',
+    );
+    const text = printer.emu.text();
+    const n = out.payment.receiptNumber;
+    expect(text).toContain('Lakeside Communications');
+    expect(text).toMatch(/Account\s+1000042517/);
+    expect(text).toContain('Maria Álvarez'); // PC858 code page on the wire, decoded back
+    expect(text).toMatch(/TOTAL\s+\$73\.45/);
+    expect(text).toMatch(/Cash tendered\s+\$100\.00/);
+    expect(text).toMatch(/CHANGE\s+\$26\.55/);
+    expect(text).toMatch(new RegExp(`Receipt\\s+${n}`));
+    expect(printer.emu.barcodes).toEqual([{ symbology: 'CODE128', data: n }]);
+    expect(printer.emu.cuts).toBe(1);
+    expect(printer.emu.kicks.map((k) => k.bytes)).toEqual([[0x1b, 0x70, 0x00, 0x19, 0xfa]]);
+    // 48 columns: no printed line is wider than the paper.
+    expect(Math.max(...printer.emu.lines().map((l) => l.length))).toBeLessThanOrEqual(48);
+    // The drawer sensor (DLE EOT 1) now says open; the status bar shows it.
+    const s = await until(async () => {
+      const st = await status();
+      return st.drawer.state === 'open' ? st : null;
+    }, 'drawer open in status');
+    expect(s.drawer.openSince).not.toBeNull();
+    expect(s.drawer.leftOpen).toBe(false);
+    printer.emu.state.drawerOpen = false;
+    await until(async () => (await status()).drawer.state === 'closed', 'drawer closed in status');
+  });
+
+  it('a card payment prints but does not open the drawer', async () => {
+    const out = await h.call<PostPaymentOutput>(
+      'payments.post',
+      payment(2000, [{ ...CARD, amountCents: 2000 }]),
+      h.csr,
+    );
+    expect(out.drawerOpened).toBe(false);
+    await printer.emu.waitFor(() => printer.emu.cuts === 1, 5000, 'card receipt');
+    expect(printer.emu.text()).toMatch(/Visa/);
+    // Give a stray kick time to arrive: none may.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(printer.emu.kicks).toHaveLength(0);
+  });
+
+  it('a check payment opens the drawer (checks go in the drawer)', async () => {
+    const out = await h.call<PostPaymentOutput>(
+      'payments.post',
+      payment(1500, [
+        {
+          type: 'check',
+          amountCents: 1500,
+          checkNumber: '2001',
+          routingNumber: '011000015',
+          bankAccount: '12345678',
+        },
+      ]),
+      h.csr,
+    );
+    expect(out.drawerOpened).toBe(true);
+    await printer.emu.waitFor(() => printer.emu.kicks.length === 1, 5000, 'kick');
+  });
+
+  it('paper out: the payment posts, the receipt waits in the queue with the reason; after loading paper the queue prints', async () => {
+    printer.emu.state.paperOut = true;
+    await until(async () => (await status()).printer.state === 'paper_out', 'paper out in status');
+    const before = await transactions();
+    const out = await h.call<PostPaymentOutput>(
+      'payments.post',
+      payment(1000, [{ type: 'cash', amountCents: 1000 }]),
+      h.csr,
+    );
+    expect(await transactions()).toBe(before + 1);
+    expect(out.receipt.printed).toBe(false);
+    expect(out.receipt.printError).toMatch(/out of paper/);
+    expect(printer.emu.cuts).toBe(0); // nothing was sent to a printer without paper
+    // The drawer still opens: the customer needs change.
+    expect(out.drawerOpened).toBe(true);
+    const q = await queue();
+    expect(q.map((i) => i.receiptNumber)).toContain(out.payment.receiptNumber);
+    expect(q.find((i) => i.receiptNumber === out.payment.receiptNumber)?.reason).toMatch(/out of paper/);
+    expect((await status()).reprintQueue).toBe(q.length);
+
+    // Printing the queue while paper is still out: stops at once with the reason, nothing lost.
+    const stillOut = await h.call<PrintQueueResult>('devices.printQueue', {}, h.csr);
+    expect(stillOut.printed).toEqual([]);
+    expect(stillOut.failed?.reason).toMatch(/out of paper/);
+    expect(stillOut.remaining).toBe(q.length);
+
+    printer.emu.state.paperOut = false;
+    await until(async () => (await status()).printer.state === 'ready', 'printer ready again');
+    const r = await h.call<PrintQueueResult>('devices.printQueue', {}, h.csr);
+    expect(r.failed).toBeNull();
+    expect(r.remaining).toBe(0);
+    expect(r.printed).toContainEqual({ receiptNumber: out.payment.receiptNumber, duplicate: false });
+    await printer.emu.waitFor(
+      () => printer.emu.text().includes(out.payment.receiptNumber),
+      5000,
+      'queued receipt',
+    );
+    expect(printer.emu.text()).not.toContain('DUPLICATE');
+    expect(await queue()).toEqual([]);
+  });
+
+  it('cover open shows in the status bar and holds receipts back', async () => {
+    printer.emu.state.coverOpen = true;
+    const s = await until(async () => {
+      const st = await status();
+      return st.printer.state === 'cover_open' ? st : null;
+    }, 'cover open');
+    expect(s.printer.detail).toMatch(/cover is open/);
+    const out = await h.call<PostPaymentOutput>(
+      'payments.post',
+      payment(500, [{ ...CARD, amountCents: 500 }]),
+      h.csr,
+    );
+    expect(out.receipt.printError).toMatch(/cover is open/);
+    printer.emu.state.coverOpen = false;
+    await until(async () => (await status()).printer.state === 'ready', 'cover closed');
+    const r = await h.call<PrintQueueResult>('devices.printQueue', {}, h.csr);
+    expect(r.remaining).toBe(0);
+  });
+
+  it('unplugged mid-receipt: the payment stays posted, the receipt is queued with the reason; after replug the queue prints it, and a later reprint says DUPLICATE', async () => {
+    // 9600 baud: a receipt takes about 1.5 s on the wire, so the cable can be pulled mid-receipt.
+    await usePrinter(9600);
+    printer.emu.reset();
+    const before = await transactions();
+    const posting = h.call<PostPaymentOutput>(
+      'payments.post',
+      payment(4200, [{ type: 'cash', amountCents: 5000 }]),
+      h.csr,
+    );
+    await printer.emu.waitFor(() => printer.emu.bytes > 300, 5000, 'receipt under way');
+    await printer.endpoint.unplug();
+    const out = await posting;
+    expect(await transactions()).toBe(before + 1);
+    expect(out.payment.amountCents).toBe(4200);
+    expect(out.receipt.printed).toBe(false);
+    expect(out.receipt.printError).toMatch(/mid-receipt|disconnected/i);
+    expect(printer.emu.cuts).toBe(0); // the paper was never cut: the receipt is incomplete
+    expect(out.drawerOpened).toBe(false); // the drawer hangs off the unplugged printer
+
+    const q = await queue();
+    const item = q.find((i) => i.receiptNumber === out.payment.receiptNumber);
+    expect(item?.reason).toMatch(/mid-receipt|disconnected/i);
+    expect(item?.printCount).toBe(0);
+    const st = await until(async () => {
+      const s = await status();
+      return s.printer.state === 'offline' ? s : null;
+    }, 'printer offline');
+    expect(st.reprintQueue).toBeGreaterThanOrEqual(1);
+
+    // Other work goes on while the printer is away: a card payment posts (its receipt queues too).
+    const meanwhile = await h.call<PostPaymentOutput>(
+      'payments.post',
+      payment(300, [{ ...CARD, amountCents: 300 }]),
+      h.csr,
+    );
+    expect(meanwhile.receipt.printed).toBe(false);
+
+    // Replug: the counter reconnects by itself (backoff) and the printer answers status again.
+    await printer.endpoint.replug();
+    printer.emu.reset();
+    await until(async () => (await status()).printer.state === 'ready', 'printer back', 8000);
+    const r = await h.call<PrintQueueResult>('devices.printQueue', {}, h.csr);
+    expect(r.failed).toBeNull();
+    expect(r.printed.map((p) => p.receiptNumber)).toEqual([
+      out.payment.receiptNumber,
+      meanwhile.payment.receiptNumber,
+    ]);
+    expect(r.printed.every((p) => !p.duplicate)).toBe(true);
+    await printer.emu.waitFor(() => printer.emu.cuts === 2, 10_000, 'two queued receipts');
+    const printedText = printer.emu.text();
+    expect(printedText).toMatch(/CHANGE\s+\$8\.00/);
+    expect(printedText).not.toContain('DUPLICATE');
+
+    printer.emu.reset();
+    const dup = await h.call<Receipt>(
+      'receipts.reprint',
+      { receiptNumber: out.payment.receiptNumber },
+      h.csr,
+    );
+    expect(dup.duplicate).toBe(true);
+    await printer.emu.waitFor(() => printer.emu.cuts === 1, 10_000, 'duplicate');
+    expect(printer.emu.lines()[0]).toBe('*** DUPLICATE ***');
+    expect(printer.emu.text()).toContain(out.payment.receiptNumber);
+    await usePrinter(115200);
+  });
+
+  it('a supervisor opens the drawer without a sale, with a reason (audited); a CSR cannot', async () => {
+    const refused = await h.reply('devices.noSaleOpen', { reason: 'Change for the safe' }, h.csr);
+    expect(refused.ok).toBe(false);
+    if (!refused.ok) expect(refused.error.code).toBe('FORBIDDEN');
+    const noReason = await h.reply('devices.noSaleOpen', { reason: ' ' }, h.supervisor);
+    expect(noReason.ok).toBe(false);
+    expect(printer.emu.kicks).toHaveLength(0);
+
+    const r = await h.call<{ opened: boolean }>(
+      'devices.noSaleOpen',
+      { reason: 'Change for the safe' },
+      h.supervisor,
+    );
+    expect(r.opened).toBe(true);
+    await printer.emu.waitFor(() => printer.emu.kicks.length === 1, 3000, 'no-sale kick');
+    expect(printer.emu.kicks[0]?.bytes).toEqual([0x1b, 0x70, 0x00, 0x19, 0xfa]);
+    const entry = (await h.host.ctx
+      .db('audit_log')
+      .where('action', 'drawer.no_sale')
+      .orderBy('seq', 'desc')
+      .first()) as {
+      actor: string;
+      details: string;
+    };
+    expect(entry.actor).toBe('2001');
+    expect(JSON.parse(entry.details)).toMatchObject({ reason: 'Change for the safe', opened: true });
+    expect((await verifyAuditChain(h.host.ctx.db)).ok).toBe(true);
+  });
+
+  it('a printer that never answers status: "no status", receipts still print', async () => {
+    printer.emu.state.silent = true;
+    await h.save({}); // reconnect: the printer is asked afresh
+    const s = await until(
+      async () => {
+        const st = await status();
+        return st.printer.state === 'no_status' ? st : null;
+      },
+      'no status',
+      8000,
+    );
+    expect(s.printer.detail).toMatch(/does not answer status/);
+    expect(s.drawer.state).toBe('unknown');
+    const out = await h.call<PostPaymentOutput>(
+      'payments.post',
+      payment(700, [{ type: 'cash', amountCents: 700 }]),
+      h.csr,
+    );
+    expect(out.receipt.printed).toBe(true);
+    await printer.emu.waitFor(
+      () => printer.emu.cuts === 1 && printer.emu.kicks.length === 1,
+      5000,
+      'receipt without status',
+    );
+    expect((await status()).printer.state).toBe('no_status');
+  });
+
+  it('a printer that stops answering after it did is shown offline and gets no receipt', async () => {
+    await h.save({});
+    await until(async () => (await status()).printer.state === 'ready', 'ready');
+    printer.emu.state.silent = true;
+    const s = await until(
+      async () => {
+        const st = await status();
+        return st.printer.state === 'offline' ? st : null;
+      },
+      'offline after silence',
+      8000,
+    );
+    expect(s.printer.detail).toMatch(/stopped answering/);
+    const out = await h.call<PostPaymentOutput>(
+      'payments.post',
+      payment(800, [{ ...CARD, amountCents: 800 }]),
+      h.csr,
+    );
+    expect(out.receipt.printed).toBe(false);
+    expect(out.receipt.printError).toMatch(/not answering/);
+    printer.emu.state.silent = false;
+    await until(async () => (await status()).printer.state === 'ready', 'answers again', 8000);
+    expect((await h.call<PrintQueueResult>('devices.printQueue', {}, h.csr)).remaining).toBe(0);
+  });
+});

@@ -1,0 +1,226 @@
+/**
+ * A real counter (SQLite file, host, sync worker) against a real server over HTTP on loopback:
+ * enrollment and the first pull with progress, the replica equal to the server, balances while
+ * offline (server balance as of the last pull minus what is queued here: never twice, never dropped),
+ * and a rejected event that does not block the queue and shows in the monitor on both sides.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import type { SyncMonitor } from '../../../shared/api/channels/sync.js';
+import type { AccountDetail } from '../../../shared/api/schemas.js';
+import type { Status } from '../../../shared/api/status.js';
+import { demoAccountNumber } from '../../../resources/demo/generate.js';
+import type { CounterHost } from '../../../electron/host/create-host.js';
+import { reviewEvents } from '../../../server/src/domain/review.js';
+import { signInWithTill, startTestHost, tempDir } from '../../support/counter.js';
+import { expectExactlyOnce, expectReplicaEqualsServer } from '../../support/sync-checks.js';
+import {
+  call,
+  enrollCounter,
+  enrollWithCode,
+  outboxCounts,
+  paymentInput,
+  seedServer,
+  signedIn,
+  startServer,
+  waitFor,
+  type RunningServer,
+} from '../../support/sync-server.js';
+
+const FAST = { backoff: { baseMs: 50, capMs: 300 }, pullIntervalMs: 3_600_000, requestTimeoutMs: 5_000 };
+
+let dir: string;
+const hosts: CounterHost[] = [];
+const servers: RunningServer[] = [];
+
+beforeAll(() => {
+  dir = tempDir('countertop-sync-');
+});
+afterAll(async () => {
+  for (const h of hosts) await h.close().catch(() => undefined);
+  for (const s of servers) await s.stop().catch(() => undefined);
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+async function server(name: string, accounts: number, port?: number): Promise<RunningServer> {
+  const db = { client: 'sqlite' as const, filename: path.join(dir, `${name}.db`) };
+  await seedServer(db, accounts);
+  const s = await startServer(db, port ? { port } : {});
+  servers.push(s);
+  return s;
+}
+
+async function host(
+  overrides: Parameters<typeof startTestHost>[0],
+): Promise<CounterHost & { dataDir: string }> {
+  const h = await startTestHost(overrides);
+  hosts.push(h);
+  return h;
+}
+
+describe('a new terminal', () => {
+  it('enrolls with a one-time code, pulls everything with progress, and its replica equals the server', async () => {
+    const s = await server('fresh', 120);
+    const code = await enrollWithCode({ client: 'sqlite', filename: path.join(dir, 'fresh.db') });
+    const progress: NonNullable<Status['sync']['pull']>[] = [];
+    const h = await host({
+      dataDir: path.join(dir, 'fresh-counter'),
+      demo: null,
+      server: { ...FAST, url: s.url, enrollCode: code, pullPageSize: 500 },
+    });
+    h.onEvent((name, payload) => {
+      if (name === 'status.changed' && (payload as Status).sync.pull)
+        progress.push((payload as Status).sync.pull!);
+    });
+    await waitFor(
+      'first pull',
+      async () => (await h.ctx.db('settings').where('key', 'sync.lastPullAt').first()) !== undefined,
+    );
+    expect(progress.length).toBeGreaterThan(0);
+    expect(progress.every((p) => p.done <= p.total)).toBe(true);
+    await expectReplicaEqualsServer(h, s.db);
+    expect((await h.ctx.db('accounts').count({ n: '*' }).first()) as { n: number }).toEqual({ n: 120 });
+    // The enrollment file holds the token, readable by this user only.
+    const file = path.join(h.dataDir, 'sync', 'enrollment.json');
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    // The cashiers came with the pull: a CSR signs in and takes a payment, which reaches the server.
+    const csr = await signInWithTill(h);
+    await call(h, csr, 'payments.post', paymentInput(0, demoAccountNumber(3)));
+    await waitFor('ack', async () => (await outboxCounts(h)).queued === undefined);
+    const status = await call<Status>(h, csr, 'status.get');
+    expect(status.sync).toMatchObject({ state: 'online', queued: 0, rejected: 0 });
+    const terminalId = (
+      await call<{ terminalId: string }>(h, await signedIn(h, '2001', '2468'), 'sync.enrollment')
+    ).terminalId;
+    await expectExactlyOnce(h, s.db, terminalId);
+    const supervisor = await signedIn(h, '2001', '2468');
+    await call(h, supervisor, 'sync.pullNow');
+    await expectReplicaEqualsServer(h, s.db);
+  });
+});
+
+describe('balances while offline', () => {
+  it('shows the server balance as of the last pull minus what is queued here: never twice, never dropped', async () => {
+    const port = 40_000 + Math.floor(Math.random() * 20_000);
+    let s = await server('balances', 80, port);
+    const h = await host({ dataDir: path.join(dir, 'balances-counter'), demo: { count: 80 }, server: FAST });
+    await enrollCounter(h, s.db, s.url);
+    const supervisor = await signedIn(h, '2001', '2468');
+    const csr = await signInWithTill(h);
+    await call(h, supervisor, 'sync.pullNow');
+    const account = demoAccountNumber(5);
+    const serverBalance = async (): Promise<number> =>
+      Number(
+        (
+          (await s.db.knex('accounts').where('account_number', account).first('balance_cents')) as {
+            balance_cents: number;
+          }
+        ).balance_cents,
+      );
+    const shown = async (): Promise<AccountDetail> =>
+      call<AccountDetail>(h, csr, 'accounts.get', { accountNumber: account });
+    const start = await serverBalance();
+    expect((await shown()).balanceCents).toBe(start);
+
+    // Online: acked at a version newer than the replica's row: still pending here, counted once.
+    await call(h, csr, 'payments.post', {
+      ...paymentInput(0, account),
+      amountCents: 1000,
+      tenders: [{ type: 'cash', amountCents: 1000 }],
+    });
+    await waitFor('ack', async () => (await outboxCounts(h)).queued === undefined);
+    const tx = (await h.ctx.db('transactions').where('kind', 'payment').first('server_version')) as {
+      server_version: number;
+    };
+    const row = (await h.ctx.db('accounts').where('account_number', account).first('version')) as {
+      version: number;
+    };
+    expect(tx.server_version).toBeGreaterThan(row.version);
+    expect(await serverBalance()).toBe(start - 1000);
+    expect((await shown()).balanceCents).toBe(start - 1000);
+    expect((await shown()).pendingCents).toBe(1000);
+    expect((await shown()).recentPayments[0]).toMatchObject({ amountCents: 1000, where: 'here, pending' });
+    // Pulled: the replica has it, nothing pending, the same balance.
+    await call(h, supervisor, 'sync.pullNow');
+    expect(await shown()).toMatchObject({ balanceCents: start - 1000, pendingCents: 0 });
+    expect((await shown()).recentPayments.filter((p) => p.amountCents === 1000)).toHaveLength(1);
+
+    // Offline: queued here, subtracted from the last pulled balance.
+    await s.stop();
+    servers.splice(servers.indexOf(s), 1);
+    const pull = await h.call('sync.pullNow', {}, supervisor);
+    expect(pull).toMatchObject({
+      ok: false,
+      error: { message: expect.stringMatching(/Could not sync now: Cannot reach the server/) },
+    });
+    await call(h, csr, 'payments.post', {
+      ...paymentInput(1, account),
+      amountCents: 250,
+      tenders: [{ type: 'cash', amountCents: 250 }],
+    });
+    const offline = await call<Status>(h, csr, 'status.get');
+    expect(offline.sync).toMatchObject({ state: 'offline', queued: 1 });
+    expect(offline.sync.detail).toMatch(/Cannot reach the server/);
+    expect(await shown()).toMatchObject({ balanceCents: start - 1250, pendingCents: 250 });
+    const receipt = (await h.ctx.db('receipts').orderBy('number', 'desc').first('model')) as {
+      model: string;
+    };
+    expect(JSON.parse(receipt.model)).toMatchObject({ offline: true });
+
+    // Back: the queue drains by itself; after the pull the replica carries both, counted once.
+    s = await startServer({ client: 'sqlite', filename: path.join(dir, 'balances.db') }, { port });
+    servers.push(s);
+    await waitFor('drain', async () => (await outboxCounts(h)).queued === undefined, 20_000);
+    expect(await shown()).toMatchObject({ balanceCents: start - 1250 });
+    await call(h, supervisor, 'sync.pullNow');
+    expect(await shown()).toMatchObject({ balanceCents: start - 1250, pendingCents: 0 });
+    expect(await serverBalance()).toBe(start - 1250);
+  });
+});
+
+describe('a rejected event', () => {
+  it('does not block the queue and shows, with the reason and the event, in the monitor on both sides', async () => {
+    // The counter knows 60 accounts, the server only the first 40.
+    const s = await server('rejects', 40);
+    const h = await host({ dataDir: path.join(dir, 'rejects-counter'), demo: { count: 60 }, server: FAST });
+    await enrollCounter(h, s.db, s.url);
+    const csr = await signInWithTill(h);
+    const unknown = demoAccountNumber(50);
+    await call(h, csr, 'payments.post', paymentInput(0, demoAccountNumber(1)));
+    await call(h, csr, 'payments.post', {
+      ...paymentInput(3, unknown),
+      amountCents: 4321,
+      tenders: [{ type: 'cash', amountCents: 5000 }],
+    });
+    await call(h, csr, 'payments.post', paymentInput(6, demoAccountNumber(2)));
+    await waitFor('all answered', async () => (await outboxCounts(h)).queued === undefined);
+    // The till's opening float (ledger.posted) and two payments acked; one payment rejected.
+    expect(await outboxCounts(h)).toEqual({ acked: 3, rejected: 1 });
+
+    const supervisor = await signedIn(h, '2001', '2468');
+    const monitor = await call<SyncMonitor>(h, supervisor, 'sync.monitor', {});
+    expect(monitor.counts).toEqual({ queued: 0, sent: 3, rejected: 1 });
+    expect(monitor.rejected[0]).toMatchObject({
+      code: 'UNKNOWN_ACCOUNT',
+      message: expect.stringMatching(new RegExp(`Account ${unknown} is not on the server`)),
+      summary: expect.stringMatching(new RegExp(`Payment \\$43\\.21 to ${unknown}`)),
+      payload: { accountNumber: unknown, appliedCents: 4321, changeCents: 679 },
+    });
+    const status = await call<Status>(h, csr, 'status.get');
+    expect(status.sync).toMatchObject({ state: 'online', queued: 0, rejected: 1 });
+    // A CSR may not open the monitor.
+    const denied = await h.call('sync.monitor', {}, csr);
+    expect(denied).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    // The server kept it for review.
+    const review = await reviewEvents(s.db, { status: 'rejected' });
+    expect(review).toHaveLength(1);
+    expect(review[0]).toMatchObject({ code: 'UNKNOWN_ACCOUNT', payload: { accountNumber: unknown } });
+    // The money taken stays visible at the counter as pending until someone resolves it.
+    expect((await call<AccountDetail>(h, csr, 'accounts.get', { accountNumber: unknown })).pendingCents).toBe(
+      4321,
+    );
+  });
+});
