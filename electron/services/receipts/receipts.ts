@@ -11,7 +11,7 @@ import type { Cashier, Receipt } from '../../../shared/api/schemas.js';
 import { decodeEscPos } from '../../../shared/escpos/decoder.js';
 import { appendAudit } from '../audit/audit.js';
 import type { ServiceContext } from '../context.js';
-import type { ReceiptPrinterDevice } from '../devices/printer/types.js';
+import { DeviceError, type ReceiptPrinterDevice } from '../devices/printer/types.js';
 import { enqueue } from '../outbox/outbox.js';
 import { composeReceipt, type ReceiptModel } from './compose.js';
 
@@ -60,7 +60,16 @@ export class ReceiptService {
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       this.ctx.log.warn({ receipt: number, err: message }, 'receipt not printed; queued for reprint');
-      await this.ctx.db('receipts').where('number', number).update({ last_print_error: message });
+      // Part of it came out (cable pulled mid-receipt): the customer may hold a piece of it, so the
+      // next print of it says DUPLICATE. Nothing came out (printer off, paper out): it prints as the original.
+      const partial = err instanceof DeviceError && err.partial;
+      await this.ctx
+        .db('receipts')
+        .where('number', number)
+        .update({
+          last_print_error: message,
+          ...(partial ? { print_count: this.ctx.db.raw('print_count + 1') } : {}),
+        });
       return { printed: false, error: message };
     }
   }

@@ -290,6 +290,7 @@ export class PortPrinter implements ReceiptPrinterDevice {
         sent > 0
           ? `Printer disconnected mid-receipt (${sent} of ${bytes.length} bytes sent): ${why}`
           : `Printer not reachable: ${why}`,
+        { partial: sent > 0 },
       );
     }
   }

@@ -12,8 +12,11 @@ export interface ReceiptPrinterDevice {
 }
 
 export class DeviceError extends Error {
-  constructor(message: string) {
+  /** Some of the bytes reached the printer before it failed: part of a receipt may be in the customer's hand. */
+  readonly partial: boolean;
+  constructor(message: string, opts: { partial?: boolean } = {}) {
     super(message);
     this.name = 'DeviceError';
+    this.partial = opts.partial ?? false;
   }
 }
