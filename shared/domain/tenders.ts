@@ -123,23 +123,29 @@ export function tenderLedgerAccount(type: TenderType): string {
 export type JournalLine = { ledgerAccount: string; cents: Cents; memo: string };
 
 /**
- * Double-entry lines of a bill payment: debit what came into the till (net of change) and card
- * clearing, credit the customer's receivable. Positive = debit, negative = credit; they sum to zero.
+ * The debit side of anything paid with tenders: what came into the till (net of change) and card
+ * clearing, one line per ledger account. The caller adds the credit side (receivable, deposits held,
+ * equipment sales …) for `settlement.appliedCents`.
  */
-export function paymentJournal(accountNumber: string, settlement: Settlement): JournalLine[] {
+export function tenderDebits(settlement: Settlement, memo = 'payment received'): JournalLine[] {
   const byAccount = new Map<string, Cents>();
   for (const n of settlement.net) {
     if (n.cents === 0) continue;
     const key = tenderLedgerAccount(n.type);
     byAccount.set(key, addCents(byAccount.get(key) ?? 0, n.cents));
   }
-  const lines: JournalLine[] = [...byAccount].map(([ledgerAccount, cents]) => ({
-    ledgerAccount,
-    cents,
-    memo: 'payment received',
-  }));
-  lines.push({ ledgerAccount: `ar:${accountNumber}`, cents: -settlement.appliedCents, memo: 'bill payment' });
-  return lines;
+  return [...byAccount].map(([ledgerAccount, cents]) => ({ ledgerAccount, cents, memo }));
+}
+
+/**
+ * Double-entry lines of a bill payment: the tenders' debits, and the customer's receivable credited.
+ * Positive = debit, negative = credit; they sum to zero.
+ */
+export function paymentJournal(accountNumber: string, settlement: Settlement): JournalLine[] {
+  return [
+    ...tenderDebits(settlement),
+    { ledgerAccount: `ar:${accountNumber}`, cents: -settlement.appliedCents, memo: 'bill payment' },
+  ];
 }
 
 export function journalBalances(lines: { cents: Cents }[]): boolean {

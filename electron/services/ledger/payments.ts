@@ -9,12 +9,7 @@ import type { ChannelParsedInput, PostPaymentOutput } from '../../../shared/api/
 import { CounterError } from '../../../shared/api/errors.js';
 import type { Cashier, PaymentSummary, Tender } from '../../../shared/api/schemas.js';
 import { allocatePayment, type AllocationPolicy } from '../../../shared/domain/allocation.js';
-import {
-  DRAWER_TENDERS,
-  paymentJournal,
-  settleTenders,
-  TENDER_LABEL,
-} from '../../../shared/domain/tenders.js';
+import { DRAWER_TENDERS, paymentJournal, settleTenders } from '../../../shared/domain/tenders.js';
 import { addCents, subCents } from '../../../shared/money.js';
 import { effectiveOpenItems, getAccountDetail, getAccountRow } from '../accounts/accounts.js';
 import { appendAudit } from '../audit/audit.js';
@@ -24,7 +19,13 @@ import { enqueue } from '../outbox/outbox.js';
 import type { ReceiptModel } from '../receipts/compose.js';
 import { requireOpenTill } from '../till/till.js';
 import { loadAllocationPolicy } from './policies.js';
-import { insertTransaction, isDuplicateRequest, nextReceiptNumber } from './post.js';
+import {
+  insertTenders,
+  insertTransaction,
+  isDuplicateRequest,
+  nextReceiptNumber,
+  receiptTenders,
+} from './post.js';
 
 export type PostPaymentInput = ChannelParsedInput<'payments.post'>;
 
@@ -34,19 +35,6 @@ export type PostedPayment = {
   replay: boolean;
   drawerTenders: boolean;
 };
-
-export function tenderReference(t: Tender): string {
-  switch (t.type) {
-    case 'cash':
-      return '';
-    case 'check':
-      return `Check #${t.checkNumber}`;
-    case 'card':
-      return `${t.brand} ****${t.last4} auth ${t.authCode}`;
-    case 'money_order':
-      return `Money order ${t.serial}`;
-  }
-}
 
 export async function postPayment(
   ctx: ServiceContext,
@@ -121,23 +109,8 @@ async function postInTransaction(
     },
     journal,
   );
-  await trx('tenders').insert(
-    input.tenders.map((t, i) => ({
-      id: newId(),
-      transaction_id: transactionId,
-      position: i,
-      type: t.type,
-      amount_cents: t.amountCents,
-      net_cents: settlement.net[i]?.cents ?? 0,
-      check_number: t.type === 'check' ? t.checkNumber : null,
-      routing_number: t.type === 'check' ? t.routingNumber : null,
-      bank_account: t.type === 'check' ? t.bankAccount : null,
-      card_brand: t.type === 'card' ? t.brand : null,
-      card_last4: t.type === 'card' ? t.last4 : null,
-      auth_code: t.type === 'card' ? t.authCode : null,
-      money_order_serial: t.type === 'money_order' ? t.serial : null,
-    })),
-  );
+  await insertTenders(trx, transactionId, input.tenders, settlement);
+
   const allocationRows = [
     ...allocation.allocations.map((a) => ({
       transaction_id: transactionId,
@@ -169,11 +142,7 @@ async function postInTransaction(
     account: { number: input.accountNumber, name: account.name },
     items: [{ label: 'Payment on account', amountCents: settlement.appliedCents }],
     totalCents: settlement.appliedCents,
-    tenders: input.tenders.map((t) => ({
-      label: t.type === 'cash' ? 'Cash tendered' : TENDER_LABEL[t.type],
-      amountCents: t.amountCents,
-      ...(tenderReference(t) ? { detail: tenderReference(t) } : {}),
-    })),
+    tenders: receiptTenders(input.tenders),
     changeCents: settlement.changeCents,
     creditCents: settlement.creditCents,
     balanceAfterCents,

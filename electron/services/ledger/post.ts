@@ -5,8 +5,16 @@
  */
 import type { Knex } from 'knex';
 
-import { journalBalances, type JournalLine } from '../../../shared/domain/tenders.js';
+import type { Tender } from '../../../shared/api/schemas.js';
+import {
+  journalBalances,
+  TENDER_LABEL,
+  type JournalLine,
+  type Settlement,
+} from '../../../shared/domain/tenders.js';
 import { receiptPrefix, type ServiceContext } from '../context.js';
+import { newId } from '../ids.js';
+import type { ReceiptModel } from '../receipts/compose.js';
 
 export type TransactionRow = {
   id: string;
@@ -68,4 +76,53 @@ export async function nextReceiptNumber(
 /** A request id seen before (unique index on transactions.request_id): the caller answers with the first result. */
 export function isDuplicateRequest(err: unknown): boolean {
   return err instanceof Error && /UNIQUE constraint failed: transactions\.request_id/.test(err.message);
+}
+
+/** The tender rows of a transaction paid with `tenders` (net of change, from the settlement). */
+export async function insertTenders(
+  trx: Knex.Transaction,
+  transactionId: string,
+  tenders: Tender[],
+  settlement: Settlement,
+): Promise<void> {
+  await trx('tenders').insert(
+    tenders.map((t, i) => ({
+      id: newId(),
+      transaction_id: transactionId,
+      position: i,
+      type: t.type,
+      amount_cents: t.amountCents,
+      net_cents: settlement.net[i]?.cents ?? 0,
+      check_number: t.type === 'check' ? t.checkNumber : null,
+      routing_number: t.type === 'check' ? t.routingNumber : null,
+      bank_account: t.type === 'check' ? t.bankAccount : null,
+      card_brand: t.type === 'card' ? t.brand : null,
+      card_last4: t.type === 'card' ? t.last4 : null,
+      auth_code: t.type === 'card' ? t.authCode : null,
+      money_order_serial: t.type === 'money_order' ? t.serial : null,
+    })),
+  );
+}
+
+/** How a tender reads on a receipt: check number, card brand + last 4 + auth code, money order serial. */
+export function tenderReference(t: Tender): string {
+  switch (t.type) {
+    case 'cash':
+      return '';
+    case 'check':
+      return `Check #${t.checkNumber}`;
+    case 'card':
+      return `${t.brand} ****${t.last4} auth ${t.authCode}`;
+    case 'money_order':
+      return `Money order ${t.serial}`;
+  }
+}
+
+/** The tender lines of a receipt. */
+export function receiptTenders(tenders: Tender[]): ReceiptModel['tenders'] {
+  return tenders.map((t) => ({
+    label: t.type === 'cash' ? 'Cash tendered' : TENDER_LABEL[t.type],
+    amountCents: t.amountCents,
+    ...(tenderReference(t) ? { detail: tenderReference(t) } : {}),
+  }));
 }

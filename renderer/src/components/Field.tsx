@@ -13,6 +13,7 @@ type Props = {
   placeholder?: string;
   type?: 'text' | 'password';
   onEnter?: () => void;
+  readOnly?: boolean;
 };
 
 /** A labelled input with its error right under it, in words the CSR can say to the customer. */
@@ -26,6 +27,7 @@ export function Field(p: Props): React.JSX.Element {
         type={p.type ?? 'text'}
         value={p.value}
         autoFocus={p.autoFocus}
+        readOnly={p.readOnly}
         inputMode={p.inputMode}
         maxLength={p.maxLength}
         placeholder={p.placeholder}

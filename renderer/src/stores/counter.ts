@@ -11,6 +11,7 @@ import type {
   AccountSummary,
   PaymentSummary,
   Receipt,
+  Tender,
   TenderType,
 } from '../../../shared/api/schemas.js';
 import { centsToInput, parseAmount, subCents } from '../../../shared/money.js';
@@ -43,6 +44,35 @@ export type Screen =
 
 type Toast = { kind: 'info' | 'error'; text: string; at: number };
 
+type TenderedInput = {
+  requestId: string;
+  amountCents: number;
+  tenders: Tender[];
+  confirmOvertenderCredit: boolean;
+};
+
+/**
+ * What the payment screen collects money for. A bill payment by default; other screens (deposits,
+ * equipment orders) hand it a purpose with their own title, amount and the call that posts it. The
+ * tenders, change due, keys and receipt are the same for all of them.
+ */
+export type PaymentPurpose =
+  | { kind: 'bill' }
+  | {
+      kind: 'custom';
+      /** "Deposit", "Equipment order" … */
+      title: string;
+      dueLabel: string;
+      amountCents: number;
+      /** The amount is set by the task (an installment, an order total), not typed. */
+      lockAmount: boolean;
+      submit(input: TenderedInput): Promise<PostPaymentOutput>;
+      /** Where Esc goes from the payment screen. */
+      back: Screen;
+    };
+
+const BILL: PaymentPurpose = { kind: 'bill' };
+
 type CounterStore = {
   screen: Screen;
   query: string;
@@ -63,6 +93,7 @@ type CounterStore = {
   receipt: Receipt | null;
   today: Today | null;
   todaySelected: number;
+  purpose: PaymentPurpose;
   voidTarget: PaymentSummary | null;
   zReport: ZReport | null;
   toast: Toast | null;
@@ -71,6 +102,8 @@ type CounterStore = {
   search(q: string): Promise<void>;
   moveSelection(delta: number): void;
   openAccount(accountNumber: string, amountDueCents?: number): Promise<void>;
+  /** Opens the payment screen to collect money for another task (deposit, order) on the open account. */
+  collect(purpose: Extract<PaymentPurpose, { kind: 'custom' }>): void;
   /** Reloads the open account without leaving the current screen. */
   openAccountQuiet(accountNumber: string): Promise<void>;
   setAmount(v: string): void;
@@ -108,6 +141,7 @@ const initial = {
   receipt: null,
   today: null,
   todaySelected: 0,
+  purpose: BILL,
   voidTarget: null,
   zReport: null,
   toast: null,
@@ -152,6 +186,7 @@ export const useCounter = create<CounterStore>((set, get) => ({
       set({
         account,
         screen: 'payment',
+        purpose: BILL,
         amount: due > 0 ? centsToInput(due) : '',
         tenders: [],
         requestId: crypto.randomUUID(),
@@ -164,6 +199,21 @@ export const useCounter = create<CounterStore>((set, get) => ({
     } catch (err) {
       get().notify('error', err instanceof Error ? err.message : String(err));
     }
+  },
+
+  collect(purpose) {
+    set({
+      purpose,
+      screen: 'payment',
+      amount: centsToInput(purpose.amountCents),
+      tenders: [],
+      requestId: crypto.randomUUID(),
+      fieldErrors: {},
+      formError: null,
+      confirmCredit: false,
+      askCredit: null,
+      result: null,
+    });
   },
 
   async openAccountQuiet(accountNumber) {
@@ -232,13 +282,16 @@ export const useCounter = create<CounterStore>((set, get) => ({
     }
     set({ posting: true, formError: null, fieldErrors: {} });
     try {
-      const result = await api.call('payments.post', {
+      const tendered = {
         requestId: s.requestId,
-        accountNumber: s.account.accountNumber,
         amountCents: ev.amountCents,
         tenders: ev.tenders,
         confirmOvertenderCredit: s.confirmCredit,
-      });
+      };
+      const result =
+        s.purpose.kind === 'custom'
+          ? await s.purpose.submit(tendered)
+          : await api.call('payments.post', { ...tendered, accountNumber: s.account.accountNumber });
       set({
         posting: false,
         result,
@@ -281,6 +334,12 @@ export const useCounter = create<CounterStore>((set, get) => ({
       return;
     }
     const toWork: Screen = account ? 'payment' : 'lookup';
+    const purpose = get().purpose;
+    if (screen === 'payment' && purpose.kind === 'custom') {
+      const due = account?.amountDueCents ?? 0;
+      set({ screen: purpose.back, purpose: BILL, amount: due > 0 ? centsToInput(due) : '' });
+      return;
+    }
     switch (screen) {
       case 'receipt':
         set({ screen: get().today ? 'today' : toWork });

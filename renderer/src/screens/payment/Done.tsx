@@ -7,6 +7,7 @@ import { useCounter } from '../../stores/counter.js';
 export function Done(): React.JSX.Element {
   const result = useCounter((s) => s.result);
   const receipt = useCounter((s) => s.receipt);
+  const purpose = useCounter((s) => s.purpose);
   const next = useRef<HTMLButtonElement>(null);
   useEffect(() => next.current?.focus(), []);
   if (!result || !receipt) return <div />;
@@ -15,7 +16,8 @@ export function Done(): React.JSX.Element {
     <div className="done" data-testid="done">
       <div className="done-main">
         <h2>
-          Payment taken <span className="rno">Receipt {payment.receiptNumber}</span>
+          {purpose.kind === 'custom' ? `${purpose.title}: paid` : 'Payment taken'}{' '}
+          <span className="rno">Receipt {payment.receiptNumber}</span>
         </h2>
         {payment.changeCents > 0 ? (
           <div className="change-due" data-testid="done-change">

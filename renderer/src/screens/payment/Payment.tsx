@@ -132,14 +132,18 @@ export function Payment(): React.JSX.Element {
     (cashIn && ev.amountCents !== null ? Math.max(0, ev.tenderedCents - ev.amountCents) : 0);
   return (
     <div className="payment" data-testid="payment">
-      <h2>Payment</h2>
+      <h2 data-testid="payment-title">{s.purpose.kind === 'custom' ? s.purpose.title : 'Payment'}</h2>
       <div className="due-row">
         <div className="due">
-          <span className="label">Amount due</span>
-          <Money cents={account.amountDueCents} className="huge" />
+          <span className="label">{s.purpose.kind === 'custom' ? s.purpose.dueLabel : 'Amount due'}</span>
+          <Money
+            cents={s.purpose.kind === 'custom' ? s.purpose.amountCents : account.amountDueCents}
+            className="huge"
+          />
         </div>
         <Field
           label="Amount to pay"
+          readOnly={s.purpose.kind === 'custom' && s.purpose.lockAmount}
           value={s.amount}
           onChange={s.setAmount}
           autoFocus={s.tenders.length === 0}
