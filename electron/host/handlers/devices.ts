@@ -7,6 +7,7 @@ import type { deviceChannels } from '../../../shared/api/channels/devices.js';
 import { CounterError } from '../../../shared/api/errors.js';
 import type { DeviceSettings } from '../../../shared/devices/settings.js';
 import { appendAudit } from '../../services/audit/audit.js';
+import { requireApproval } from '../../services/auth/approval.js';
 import { listReprintQueue, printReprintQueue } from '../../services/devices/reprint-queue.js';
 import { saveDeviceSettings } from '../../services/devices/settings-store.js';
 import { cashierOf, type HandlerMap, type HostDeps } from './types.js';
@@ -40,10 +41,19 @@ function checkSharedPorts(s: DeviceSettings): void {
 
 export function deviceHandlers(deps: HostDeps): HandlerMap<keyof typeof deviceChannels> {
   const { ctx, devices, receipts, pushStatus } = deps;
-  const audit = (actor: string, action: string, details: Record<string, unknown>): Promise<unknown> => {
+  const audit = (
+    actor: string,
+    action: string,
+    details: Record<string, unknown>,
+    approvedBy: string | null = null,
+  ): Promise<unknown> => {
     const now = ctx.clock.now();
     return ctx.db.transaction((trx) =>
-      appendAudit(trx, { actor, action, entityType: 'devices', entityId: ctx.terminal.code, details }, now),
+      appendAudit(
+        trx,
+        { actor, action, entityType: 'devices', entityId: ctx.terminal.code, approvedBy, details },
+        now,
+      ),
     );
   };
 
@@ -103,12 +113,19 @@ export function deviceHandlers(deps: HostDeps): HandlerMap<keyof typeof deviceCh
 
     'devices.noSaleOpen': async (input, session) => {
       const cashier = cashierOf(session);
+      const approver = await requireApproval(
+        ctx,
+        cashier,
+        input.approval,
+        'opening the drawer without a sale',
+      );
       const r = await devices.openDrawer();
-      await audit(cashier.id, 'drawer.no_sale', {
-        reason: input.reason,
-        opened: r.opened,
-        message: r.message,
-      });
+      await audit(
+        cashier.id,
+        'drawer.no_sale',
+        { reason: input.reason, opened: r.opened, message: r.message },
+        approver.id,
+      );
       pushStatus();
       return r;
     },

@@ -43,7 +43,10 @@ type DevicesStore = {
   test(device: DeviceKey): Promise<void>;
   loadQueue(): Promise<void>;
   printQueue(): Promise<void>;
-  noSale(reason: string): Promise<{ ok: boolean; message: string; field?: string }>;
+  noSale(
+    reason: string,
+    approval?: { supervisorId: string; pin: string },
+  ): Promise<{ ok: boolean; message: string; field?: string }>;
 };
 
 const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
@@ -159,9 +162,9 @@ export const useDevices = create<DevicesStore>((set, get) => ({
     await get().loadQueue();
   },
 
-  async noSale(reason) {
+  async noSale(reason, approval) {
     try {
-      const r = await api.call('devices.noSaleOpen', { reason });
+      const r = await api.call('devices.noSaleOpen', { reason, ...(approval ? { approval } : {}) });
       return { ok: r.opened, message: r.message };
     } catch (err) {
       return {

@@ -6,6 +6,7 @@ import { z } from 'zod';
 
 import { DeviceSettingsSchema } from '../../devices/settings.js';
 import type { ChannelGroup } from '../channel.js';
+import { ApprovalSchema } from './till.js';
 import { CentsSchema, SafeText } from '../schemas.js';
 import { DeviceStatusSchema, StatusSchema } from '../status.js';
 
@@ -103,10 +104,12 @@ export const deviceChannels = {
         reason: SafeText(120).pipe(
           z.string().trim().min(3, 'Say why the drawer is opened without a sale (3 characters or more).'),
         ),
+        /** A CSR needs a supervisor's ID and PIN typed at the counter; a signed-in supervisor approves their own. */
+        approval: ApprovalSchema.optional(),
       })
       .strict(),
     output: z.object({ opened: z.boolean(), message: z.string() }),
-    access: ['supervisor'],
+    access: ['csr', 'supervisor'],
   },
   'devices.reprintQueue': {
     input: Empty,

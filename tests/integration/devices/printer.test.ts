@@ -262,10 +262,17 @@ describe('a payment on a serial ESC/POS printer', () => {
     await usePrinter(115200);
   });
 
-  it('a supervisor opens the drawer without a sale, with a reason (audited); a CSR cannot', async () => {
+  it('the drawer opens without a sale with a reason and a supervisor (audited); a CSR alone cannot', async () => {
     const refused = await h.reply('devices.noSaleOpen', { reason: 'Change for the safe' }, h.csr);
     expect(refused.ok).toBe(false);
-    if (!refused.ok) expect(refused.error.code).toBe('FORBIDDEN');
+    if (!refused.ok) expect(refused.error.code).toBe('NEEDS_SUPERVISOR');
+    const wrongPin = await h.reply(
+      'devices.noSaleOpen',
+      { reason: 'Change for the safe', approval: { supervisorId: '2001', pin: '0000' } },
+      h.csr,
+    );
+    if (!wrongPin.ok) expect(wrongPin.error.code).toBe('BAD_CREDENTIALS');
+    expect(wrongPin.ok).toBe(false);
     const noReason = await h.reply('devices.noSaleOpen', { reason: ' ' }, h.supervisor);
     expect(noReason.ok).toBe(false);
     expect(printer.emu.kicks).toHaveLength(0);
@@ -288,6 +295,28 @@ describe('a payment on a serial ESC/POS printer', () => {
     };
     expect(entry.actor).toBe('2001');
     expect(JSON.parse(entry.details)).toMatchObject({ reason: 'Change for the safe', opened: true });
+
+    // A CSR with the supervisor's PIN typed at the counter: opens, and the approver is on record.
+    const approved = await h.call<{ opened: boolean }>(
+      'devices.noSaleOpen',
+      {
+        reason: 'Customer needs change for the parking meter',
+        approval: { supervisorId: '2001', pin: '2468' },
+      },
+      h.csr,
+    );
+    expect(approved.opened).toBe(true);
+    await printer.emu.waitFor(() => printer.emu.kicks.length === 2, 3000, 'second no-sale kick');
+    const byCsr = (await h.host.ctx
+      .db('audit_log')
+      .where('action', 'drawer.no_sale')
+      .orderBy('seq', 'desc')
+      .first()) as {
+      actor: string;
+      approved_by: string;
+    };
+    expect(byCsr).toMatchObject({ approved_by: '2001' });
+    expect(byCsr.actor).not.toBe('2001');
     expect((await verifyAuditChain(h.host.ctx.db)).ok).toBe(true);
   });
 

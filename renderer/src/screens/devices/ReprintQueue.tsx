@@ -1,26 +1,31 @@
 /**
  * The reprint queue (F12, or the printer chip in the status bar): receipts whose print failed, with
- * the reason, and one key to print them all once the printer is back. A supervisor also opens the
- * drawer here without a sale (with a reason; audited).
+ * the reason, and one key to print them all once the printer is back. The drawer also opens here
+ * without a sale (a reason, a supervisor's approval; audited).
  */
 import { useEffect, useRef, useState } from 'react';
 
+import { ApprovalFields, approvalOrUndefined, type ApprovalDraft } from '../../components/ApprovalFields.js';
 import { Money } from '../../components/Money.js';
 import { useCounter } from '../../stores/counter.js';
 import { useDevices } from '../../stores/devices.js';
 import { useSession } from '../../stores/session.js';
 
-function NoSale(): React.JSX.Element {
+function NoSale({ needsApproval }: { needsApproval: boolean }): React.JSX.Element {
   const [reason, setReason] = useState('');
+  const [approval, setApproval] = useState<ApprovalDraft>({ supervisorId: '', pin: '' });
   const [result, setResult] = useState<{ ok: boolean; message: string } | null>(null);
   const [busy, setBusy] = useState(false);
   const submit = async (): Promise<void> => {
     if (busy) return;
     setBusy(true);
-    const r = await useDevices.getState().noSale(reason);
+    const r = await useDevices.getState().noSale(reason, approvalOrUndefined(approval));
     setBusy(false);
     setResult(r);
-    if (r.ok) setReason('');
+    if (r.ok) {
+      setReason('');
+      setApproval({ supervisorId: '', pin: '' });
+    }
   };
   return (
     <section className="no-sale" data-testid="no-sale">
@@ -56,6 +61,9 @@ function NoSale(): React.JSX.Element {
           Open drawer
         </button>
       </div>
+      {needsApproval && (
+        <ApprovalFields value={approval} onChange={setApproval} onEnter={() => void submit()} />
+      )}
       {result && (
         <p className={result.ok ? 'saved' : 'error'} role="status" data-testid="no-sale-result">
           {result.message}
@@ -158,7 +166,7 @@ export function ReprintQueue(): React.JSX.Element {
         </p>
       )}
       {error && <p className="banner bad">{error}</p>}
-      {role === 'supervisor' && <NoSale />}
+      {(role === 'supervisor' || role === 'csr') && <NoSale needsApproval={role === 'csr'} />}
       <p className="muted small">
         Receipts the customer never got print as the original; the others print marked DUPLICATE.{' '}
         <button type="button" className="link" onClick={() => useCounter.getState().back()}>

@@ -28,6 +28,12 @@ export function TillMenu(): React.JSX.Element {
       screen: 'today',
       enabled: Boolean(current),
     },
+    {
+      key: 'N',
+      label: 'Open the drawer without a sale (reason, supervisor)',
+      screen: 'reprintQueue',
+      enabled: role === 'csr' || role === 'supervisor',
+    },
     { key: 'C', label: 'Close till (blind count)', screen: 'closeTill', enabled: Boolean(current) },
     {
       key: 'S',
