@@ -2,6 +2,7 @@
  * `npm run bench`: every benchmark, one after another, printing its figures against the budgets of
  * DESIGN.md §8. Figures, never pass/fail tests: a slow machine prints slower numbers.
  */
+import { runFirstPullBench } from './first-pull.js';
 import { runLookupBench } from './lookup.js';
 import { runRendererSize } from './renderer-size.js';
 import { runServerIngestBench } from './server-ingest.js';
@@ -18,3 +19,5 @@ if (!only || only === 'sync') {
     ...(await runServerIngestBench()),
   ]);
 }
+if (!only || only === 'first-pull')
+  printFigures('First pull (PostgreSQL server, new terminal)', await runFirstPullBench());
