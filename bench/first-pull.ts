@@ -64,7 +64,12 @@ export async function runFirstPullBench(): Promise<Figure[]> {
       company: DEFAULT_COMPANY,
       demo: null,
       logger: pino({ level: 'silent' }),
-      server: { url: server.url, enrollCode: code, pullIntervalMs: 3_600_000 },
+      server: {
+        url: server.url,
+        enrollCode: code,
+        pullIntervalMs: 3_600_000,
+        ...(process.env.BENCH_PULL_PAGE ? { pullPageSize: Number(process.env.BENCH_PULL_PAGE) } : {}),
+      },
     });
     for (;;) {
       const done = await host.ctx.db('settings').where('key', 'sync.lastPullAt').first();

@@ -32,7 +32,9 @@ import { createSync, type SyncOptions } from '../services/sync/index.js';
 import { USD } from '../../resources/currencies/usd.js';
 import type { TillPolicy } from '../services/till/till.js';
 import { coreHandlers } from './handlers/core.js';
+import { depositHandlers } from './handlers/deposits.js';
 import { deviceHandlers } from './handlers/devices.js';
+import { equipmentHandlers } from './handlers/equipment.js';
 import { syncHandlers } from './handlers/sync.js';
 import { tillHandlers } from './handlers/till.js';
 import type { HandlerFn, HandlerMap, HostDeps } from './handlers/types.js';
@@ -192,6 +194,8 @@ export async function createCounterHost(config: HostConfig): Promise<CounterHost
     ...deviceHandlers(deps),
     ...syncHandlers(deps),
     ...tillHandlers(deps, tillPolicy, path.join(config.dataDir, 'reports')),
+    ...equipmentHandlers(deps),
+    ...depositHandlers(deps, tillPolicy),
   };
 
   async function call(channel: string, rawInput: unknown, session: Session): Promise<Reply<unknown>> {

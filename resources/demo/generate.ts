@@ -7,6 +7,8 @@
  */
 import { allocatePayment, type AllocationPolicy, type OpenItem } from '../../shared/domain/allocation.js';
 import { addCents, mulCents, subCents, sumCents, type Cents } from '../../shared/money.js';
+import type { DepositData } from '../../shared/sync/deposits.js';
+import { demoDeposit, type DemoDepositKind } from './deposits.js';
 
 export type DemoAccount = {
   accountNumber: string;
@@ -42,6 +44,8 @@ export type DemoAccountBundle = {
   bills: DemoBill[];
   openItems: (OpenItem & { accountNumber: string; billId: string })[];
   payments: DemoPayment[];
+  /** The account's deposit record (held, requested or paid in part), when it has one. */
+  deposits: DepositData[];
 };
 
 export type DemoCashier = { id: string; name: string; role: 'csr' | 'supervisor' | 'admin'; pin: string };
@@ -226,6 +230,8 @@ export function demoAccount(index: number, opts: DemoOptions): DemoAccountBundle
   const maria = index === 0;
   const commercial = !maria && index % 7 === 3;
   const collections = !maria && index % 53 === 11;
+  // Service ended (final bill issued): the deposit held is to be applied to the final balance.
+  const closed = !maria && !collections && index % 89 === 60;
   const cashOnly = !maria && index % 97 === 5;
   const first = maria ? 'Maria' : pick(FIRST);
   const last = maria ? 'Álvarez' : pick(LAST);
@@ -332,7 +338,7 @@ export function demoAccount(index: number, opts: DemoOptions): DemoAccountBundle
     accountNumber,
     name,
     class: commercial ? 'commercial' : 'residential',
-    status: collections ? 'collections' : 'active',
+    status: collections ? 'collections' : closed ? 'closed' : 'active',
     serviceAddress,
     phone,
     phoneDigits,
@@ -341,7 +347,32 @@ export function demoAccount(index: number, opts: DemoOptions): DemoAccountBundle
     balanceCents,
     depositHeldCents: maria ? 15000 : commercial ? pick([0, 25000, 40000]) : pick([0, 0, 0, 10000, 15000]),
   };
-  return { account, bills, openItems, payments };
+  if (closed && account.depositHeldCents === 0) account.depositHeldCents = 10000;
+
+  // The deposit record behind the amount held (paid 1 to 6 years ago; Maria's on a fixed day), or a
+  // deposit requested for new service, or one paid in part under the installment plan.
+  const daysAgo = maria ? 1_349 : 400 + Math.floor(rand() * 1_800);
+  const depositKind: DemoDepositKind =
+    account.depositHeldCents > 0
+      ? 'held'
+      : !commercial && !collections && index % 41 === 20
+        ? 'partial'
+        : !collections && index % 41 === 7
+          ? 'requested'
+          : 'none';
+  const deposit = demoDeposit({
+    accountNumber,
+    accountClass: account.class,
+    kind: depositKind,
+    heldCents: account.depositHeldCents,
+    daysAgo,
+    today: opts.today,
+    bills,
+    payments,
+  });
+  if (deposit && depositKind === 'partial')
+    account.depositHeldCents = addCents(...deposit.movements.map((m) => m.amountCents));
+  return { account, bills, openItems, payments, deposits: deposit ? [deposit] : [] };
 }
 
 export function* demoAccounts(opts: DemoOptions): Generator<DemoAccountBundle> {

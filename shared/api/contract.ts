@@ -19,6 +19,8 @@ import {
 import { SerialScanEventSchema } from '../devices/scan-line.js';
 import type { ChannelGroup } from './channel.js';
 import { deviceChannels, DevicesInfoSchema } from './channels/devices.js';
+import { depositChannels } from './channels/deposits.js';
+import { equipmentChannels } from './channels/equipment.js';
 import { syncChannels } from './channels/sync.js';
 import { tillChannels } from './channels/till.js';
 import { StatusSchema } from './status.js';
@@ -149,6 +151,8 @@ export const contract = {
   ...deviceChannels,
   ...syncChannels,
   ...tillChannels,
+  ...equipmentChannels,
+  ...depositChannels,
 } as const satisfies ChannelGroup;
 
 export type Contract = typeof contract;

@@ -5,6 +5,8 @@
 import { z } from 'zod';
 
 import { AccountNumberSchema, CentsSchema, TenderSchema } from '../api/schemas.js';
+import { DepositPostedSchema, DepositSettingsSavedSchema } from './deposits.js';
+import { EquipmentPostedSchema, EquipmentTicketSchema } from './equipment.js';
 
 export const JournalLineSchema = z.object({
   ledgerAccount: z.string(),
@@ -100,6 +102,10 @@ export const OutboxEventTypes = {
   'receipt.reprinted': ReceiptReprintedSchema,
   'ledger.posted': LedgerPostedSchema,
   'till.closed': TillClosedSchema,
+  'equipment.posted': EquipmentPostedSchema,
+  'equipment.ticket': EquipmentTicketSchema,
+  'deposit.posted': DepositPostedSchema,
+  'deposit.settings_saved': DepositSettingsSavedSchema,
 } as const;
 export type OutboxEventType = keyof typeof OutboxEventTypes;
 export type OutboxPayload<T extends OutboxEventType> = z.infer<(typeof OutboxEventTypes)[T]>;

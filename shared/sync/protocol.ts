@@ -6,6 +6,12 @@
 import { z } from 'zod';
 
 import { AccountNumberSchema, CentsSchema, IsoDate } from '../api/schemas.js';
+import {
+  EquipmentAssignmentDataSchema,
+  EquipmentStockDataSchema,
+  EquipmentStockLevelDataSchema,
+} from './equipment.js';
+import { DepositDataSchema } from './deposits.js';
 
 /** Most events one push may carry; most changes one pull page may return. */
 export const MAX_PUSH_EVENTS = 1000;
@@ -130,6 +136,10 @@ export const ReplicaEntitySchema = z.enum([
   'account_payment',
   'cashier',
   'policy',
+  'equipment_stock',
+  'equipment_stock_level',
+  'equipment_assignment',
+  'deposit',
 ]);
 export type ReplicaEntity = z.infer<typeof ReplicaEntitySchema>;
 
@@ -198,6 +208,10 @@ export const ReplicaDataSchemas = {
   account_payment: AccountPaymentDataSchema,
   cashier: CashierDataSchema,
   policy: PolicyDataSchema,
+  equipment_stock: EquipmentStockDataSchema,
+  equipment_stock_level: EquipmentStockLevelDataSchema,
+  equipment_assignment: EquipmentAssignmentDataSchema,
+  deposit: DepositDataSchema,
 } as const satisfies Record<ReplicaEntity, z.ZodType>;
 export type ReplicaData<E extends ReplicaEntity> = z.infer<(typeof ReplicaDataSchemas)[E]>;
 

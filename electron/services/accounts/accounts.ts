@@ -155,15 +155,26 @@ export async function pendingArCents(db: Knex, accountNumber: string): Promise<n
   return row[0]?.cents ?? 0;
 }
 
+/** Net effect on an account's deposits held (positive = more held) of deposit transactions taken here and not yet in the replica. */
+export async function pendingDepositHeldCents(db: Knex, accountNumber: string): Promise<number> {
+  const row = (await db.raw(
+    `SELECT COALESCE(SUM(j.cents), 0) AS cents FROM journal_lines j JOIN transactions t ON t.id = j.transaction_id
+      WHERE j.ledger_account = ? AND ${NOT_IN_REPLICA('substr(j.ledger_account, 15)')}`,
+    [`deposits_held:${accountNumber}`],
+  )) as { cents: number }[];
+  return -(row[0]?.cents ?? 0) || 0;
+}
+
 export async function getAccountDetail(
   db: Knex,
   accountNumber: string,
   today: string,
 ): Promise<AccountDetail> {
   const row = await getAccountRow(db, accountNumber);
-  const [items, pending] = await Promise.all([
+  const [items, pending, pendingHeld] = await Promise.all([
     effectiveOpenItems(db, accountNumber),
     pendingArCents(db, accountNumber),
+    pendingDepositHeldCents(db, accountNumber),
   ]);
   // Receivable credits are negative journal amounts: a payment of 10.00 is -1000 on ar:<account>.
   const balanceCents = row.balance_cents + pending;
@@ -240,7 +251,7 @@ export async function getAccountDetail(
     amountDueCents: Math.max(0, balanceCents),
     pastDueCents: Math.min(pastDue(items, today), Math.max(0, balanceCents)),
     aging,
-    depositHeldCents: row.deposit_held_cents,
+    depositHeldCents: row.deposit_held_cents + pendingHeld,
     asOf: row.as_of,
     pendingCents: -pending || 0,
     lastBill,

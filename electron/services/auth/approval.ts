@@ -30,7 +30,10 @@ export async function requireApproval(
   return approver;
 }
 
-/** Approval only when the condition holds (e.g. a refund over the limit). */
+/**
+ * Approval only when the condition holds (e.g. a refund over the limit). When it does not, an approval
+ * sent anyway is ignored: a PIN mistyped for nothing must not block the action.
+ */
 export async function approvalIf(
   ctx: ServiceContext,
   needed: boolean,
@@ -38,6 +41,5 @@ export async function approvalIf(
   approval: Approval | undefined,
   what: string,
 ): Promise<Cashier | null> {
-  if (!needed) return approval ? requireApproval(ctx, cashier, approval, what) : null;
-  return requireApproval(ctx, cashier, approval, what);
+  return needed ? requireApproval(ctx, cashier, approval, what) : null;
 }

@@ -11,7 +11,10 @@ import {
   type DemoAccountBundle,
   type DemoOptions,
 } from '../../../resources/demo/generate.js';
+import { demoDepositPolicyRows } from '../../../resources/demo/deposits.js';
+import { writeDepositRecords } from '../deposits/records.js';
 import { hashPin } from '../auth/pin.js';
+import { seedEquipmentDemo } from '../equipment/replica.js';
 
 const CHUNK = 500;
 
@@ -102,6 +105,11 @@ async function writeBundles(
       })),
     ),
   );
+  await writeDepositRecords(
+    trx,
+    bundles.flatMap((b) => b.deposits),
+    0,
+  );
 }
 
 export async function seedCashiers(db: Knex): Promise<void> {
@@ -125,6 +133,7 @@ export async function seedDemoIfEmpty(db: Knex, opts: DemoOptions, asOf: Date): 
     .insert({ key: 'allocation', value: JSON.stringify(DEFAULT_ALLOCATION_POLICY) })
     .onConflict('key')
     .merge();
+  await db('policies').insert(demoDepositPolicyRows(opts.today)).onConflict('key').merge();
   let batch: DemoAccountBundle[] = [];
   let written = 0;
   const flush = async (): Promise<void> => {
@@ -138,5 +147,6 @@ export async function seedDemoIfEmpty(db: Knex, opts: DemoOptions, asOf: Date): 
     if (batch.length >= 5_000) await flush();
   }
   if (batch.length) await flush();
+  await seedEquipmentDemo(db, { today: opts.today, count: opts.count });
   return written;
 }

@@ -28,7 +28,8 @@ export type ReceiptModel = {
   account?: { number: string; name: string; mask?: boolean };
   /** Extra lines under the title: reason, original receipt, who approved. */
   notes?: string[];
-  items: { label: string; amountCents: Cents }[];
+  /** `detail`: lines printed under the item (e.g. each equipment serial). */
+  items: { label: string; amountCents: Cents; detail?: string[] }[];
   totalCents: Cents;
   tenders: { label: string; amountCents: Cents; detail?: string }[];
   changeCents: Cents;
@@ -93,7 +94,11 @@ function printableModel(m: ReceiptModel): ReceiptModel {
     title: printable(m.title),
     ...(m.account ? { account: { ...m.account, name: printable(m.account.name) } } : {}),
     ...(m.notes ? { notes: m.notes.map(printable) } : {}),
-    items: m.items.map((i) => ({ ...i, label: printable(i.label) })),
+    items: m.items.map((i) => ({
+      ...i,
+      label: printable(i.label),
+      ...(i.detail ? { detail: i.detail.map(printable) } : {}),
+    })),
     tenders: m.tenders.map((t) => ({
       ...t,
       label: printable(t.label),
@@ -149,7 +154,10 @@ export function composeReceipt(original: ReceiptModel, profile: PrinterProfile =
   p.println(model.title);
   p.bold(false);
   for (const note of model.notes ?? []) p.println(note);
-  for (const item of model.items) row(p, item.label, money(item.amountCents), profile.columns);
+  for (const item of model.items) {
+    row(p, item.label, money(item.amountCents), profile.columns);
+    for (const d of item.detail ?? []) p.println(`  ${d}`);
+  }
   p.drawLine();
   p.setTextDoubleHeight();
   row(p, 'TOTAL', money(model.totalCents), profile.columns);

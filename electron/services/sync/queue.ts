@@ -130,6 +130,10 @@ export function summarize(type: string, payloadText: string): string {
       return `${String(p.kind).replace('_', ' ')} ${cents(p.amountCents)}${p.accountNumber ? ` on ${String(p.accountNumber)}` : ''}`;
     case 'till.closed':
       return `Till ${String(p.tillId)} closed (${String(p.businessDate)})`;
+    case 'equipment.posted':
+      return `Equipment ${String(p.kind).replace('eq_', '')} ${cents(p.amountCents)}${p.accountNumber ? ` on ${String(p.accountNumber)}` : ''}${p.receiptNumber ? ` (receipt ${String(p.receiptNumber)})` : ''}`;
+    case 'equipment.ticket':
+      return `Trouble ticket ${String(p.action)} on ${String(p.accountNumber)}`;
     default:
       return type;
   }

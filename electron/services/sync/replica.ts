@@ -16,10 +16,40 @@ import {
   type PolicyData,
   type ReplicaEntity,
 } from '../../../shared/sync/protocol.js';
+import { applyDepositChanges } from '../deposits/records.js';
+import { applyEquipmentChanges } from '../equipment/replica.js';
 
-/** knex writes a multi-row insert for SQLite as a compound SELECT, which SQLite caps at 500 terms. */
+/** Rows per statement for deletes (knex `whereIn`). */
 const CHUNK = 400;
+/** SQLite takes at most 32,766 bound parameters per statement. */
+const MAX_PARAMS = 32_000;
 
+/** Plain inserts of many rows in few statements (one multi-row VALUES list per statement). */
+async function insertMany(
+  trx: Knex.Transaction,
+  table: string,
+  rows: Record<string, unknown>[],
+): Promise<void> {
+  const first = rows[0];
+  if (!first) return;
+  const columns = Object.keys(first);
+  const perStatement = Math.max(1, Math.floor(MAX_PARAMS / columns.length));
+  const tuple = `(${columns.map(() => '?').join(', ')})`;
+  for (let i = 0; i < rows.length; i += perStatement) {
+    const slice = rows.slice(i, i + perStatement);
+    const values: Knex.RawBinding[] = [];
+    for (const row of slice) for (const c of columns) values.push((row[c] ?? null) as Knex.RawBinding);
+    await trx.raw(
+      `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES ${slice.map(() => tuple).join(', ')}`,
+      values,
+    );
+  }
+}
+
+/**
+ * Insert-or-update many rows in few statements: one multi-row VALUES list per statement (knex writes a
+ * compound SELECT for SQLite, capped at 500 rows and slower to parse), parameters bound, names quoted.
+ */
 async function upsert(
   trx: Knex.Transaction,
   table: string,
@@ -27,11 +57,22 @@ async function upsert(
   key: string,
   merge: string[],
 ): Promise<void> {
-  for (let i = 0; i < rows.length; i += CHUNK)
-    await trx(table)
-      .insert(rows.slice(i, i + CHUNK))
-      .onConflict(key)
-      .merge(merge);
+  const first = rows[0];
+  if (!first) return;
+  const columns = Object.keys(first);
+  const perStatement = Math.max(1, Math.floor(MAX_PARAMS / columns.length));
+  const quoted = columns.map((c) => `"${c}"`).join(', ');
+  const tuple = `(${columns.map(() => '?').join(', ')})`;
+  const update = merge.map((c) => `"${c}" = excluded."${c}"`).join(', ');
+  for (let i = 0; i < rows.length; i += perStatement) {
+    const slice = rows.slice(i, i + perStatement);
+    const values: Knex.RawBinding[] = [];
+    for (const row of slice) for (const c of columns) values.push((row[c] ?? null) as Knex.RawBinding);
+    await trx.raw(
+      `INSERT INTO "${table}" (${quoted}) VALUES ${slice.map(() => tuple).join(', ')} ON CONFLICT("${key}") DO UPDATE SET ${update}`,
+      values,
+    );
+  }
 }
 
 async function remove(trx: Knex.Transaction, table: string, key: string, values: string[]): Promise<void> {
@@ -138,7 +179,7 @@ export async function applyChanges(
       amount_cents: l.amountCents,
     })),
   );
-  for (let i = 0; i < lines.length; i += CHUNK) await trx('bill_lines').insert(lines.slice(i, i + CHUNK));
+  await insertMany(trx, 'bill_lines', lines);
 
   await upsert(
     trx,
@@ -196,6 +237,9 @@ export async function applyChanges(
     ['value'],
   );
 
+  await applyEquipmentChanges(trx, p);
+  await applyDepositChanges(trx, p.deposit);
+
   await remove(trx, 'open_items', 'id', p.open_item.deletes);
   await remove(trx, 'account_payments', 'id', p.account_payment.deletes);
   await remove(trx, 'bills', 'id', p.bill.deletes);
@@ -204,4 +248,13 @@ export async function applyChanges(
   await remove(trx, 'accounts', 'account_number', p.account.deletes);
 
   return { policiesChanged: p.policy.upserts.length + p.policy.deletes.length > 0 };
+}
+
+/** Builds the account search index from scratch (after a first pull that deferred it) and lifts the deferral. */
+export async function rebuildAccountIndex(trx: Knex.Transaction): Promise<void> {
+  await trx.raw(`INSERT INTO accounts_fts(accounts_fts) VALUES ('delete-all')`);
+  await trx.raw(
+    `INSERT INTO accounts_fts(rowid, name, address, phone) SELECT rowid, name, service_address, phone_digits FROM accounts`,
+  );
+  await trx('settings').where('key', 'replica.ftsDeferred').delete();
 }

@@ -5,6 +5,8 @@ export const SETTING = {
   cursor: 'sync.cursor',
   lastPullAt: 'sync.lastPullAt',
   lastSyncAt: 'sync.lastSyncAt',
+  /** Set during a first pull: the account search index is built once at its end (migration 007). */
+  ftsDeferred: 'replica.ftsDeferred',
 } as const;
 
 export async function getSetting(db: Knex | Knex.Transaction, key: string): Promise<string | null> {

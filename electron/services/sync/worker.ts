@@ -12,7 +12,7 @@ import { invalidatePolicies } from '../ledger/policies.js';
 import { pullRequest, pushRequest, SyncRequestError } from './client.js';
 import type { Enrollment } from './credentials.js';
 import { readQueued, recordPushFailure, recordPushResult, requeueFrom, toPushEvent } from './queue.js';
-import { applyChanges } from './replica.js';
+import { applyChanges, rebuildAccountIndex } from './replica.js';
 import { getSetting, setSetting, SETTING } from './settings.js';
 
 export type WorkerOptions = {
@@ -236,25 +236,32 @@ export class SyncWorker {
       let cursor = Number((await getSetting(this.db, SETTING.cursor)) ?? 0);
       const start = cursor;
       let changes = 0;
+      // A first pull into an empty replica builds the account search index once, at the end.
+      if (start === 0) await setSetting(this.db, SETTING.ftsDeferred, this.now().toISOString());
+      const fetchPage = (from: number) =>
+        pullRequest(enrollment.serverUrl, enrollment.token, from, this.opts.pullPageSize, {
+          timeoutMs: this.opts.requestTimeoutMs,
+          signal: this.abort.signal,
+        });
+      let next = fetchPage(cursor);
       for (;;) {
-        const page = await pullRequest(
-          enrollment.serverUrl,
-          enrollment.token,
-          cursor,
-          this.opts.pullPageSize,
-          {
-            timeoutMs: this.opts.requestTimeoutMs,
-            signal: this.abort.signal,
-          },
-        );
+        const page = await next;
+        // The next page travels while this one is written.
+        if (page.hasMore) {
+          next = fetchPage(page.cursor);
+          next.catch(() => undefined);
+        }
         const asOf = this.now().toISOString();
         if (page.changes.length || page.cursor !== cursor) {
           const applied = await this.db.transaction(async (trx) => {
             const summary = await applyChanges(trx, page.changes, asOf);
             await setSetting(trx, SETTING.cursor, String(page.cursor));
+            if (!page.hasMore && (await getSetting(trx, SETTING.ftsDeferred))) await rebuildAccountIndex(trx);
             return summary;
           });
           if (applied.policiesChanged) invalidatePolicies(this.db);
+        } else if (!page.hasMore && (await getSetting(this.db, SETTING.ftsDeferred))) {
+          await this.db.transaction((trx) => rebuildAccountIndex(trx));
         }
         changes += page.changes.length;
         cursor = page.cursor;

@@ -142,7 +142,7 @@ export async function tillFigures(db: Knex, till: TillRow): Promise<TillFigures>
   const byTender = (await db('tenders as d')
     .join('transactions as t', 't.id', 'd.transaction_id')
     .where('t.till_id', till.id)
-    .whereIn('t.kind', ['payment', 'void'])
+    .whereIn('t.kind', ['payment', 'void', 'deposit', 'eq_order', 'eq_return', 'eq_exchange'])
     .groupBy('d.type')
     .select(
       'd.type',
@@ -153,6 +153,13 @@ export async function tillFigures(db: Knex, till: TillRow): Promise<TillFigures>
     count: number;
     cents: number;
   }[];
+  // What went back to customers from their deposits: refunds, and the remainder after a final bill.
+  const depositOut = (await db('transactions')
+    .where('till_id', till.id)
+    .whereIn('kind', ['deposit_refund', 'deposit_apply'])
+    .andWhere('amount_cents', '>', 0)
+    .first(db.raw('COUNT(*) as count'), db.raw('COALESCE(SUM(amount_cents), 0) as cents'))) as
+    { count: number; cents: number } | undefined;
   return {
     floatCents: till.float_cents,
     payments: tally('payment'),
@@ -161,6 +168,11 @@ export async function tillFigures(db: Knex, till: TillRow): Promise<TillFigures>
     refunds: tally('refund'),
     drops: tally('drop'),
     paidOuts: tally('paid_out'),
+    deposits: tally('deposit'),
+    depositRefunds: { count: Number(depositOut?.count ?? 0), cents: Number(depositOut?.cents ?? 0) },
+    equipmentOrders: tally('eq_order'),
+    equipmentReturns: tally('eq_return'),
+    equipmentExchanges: tally('eq_exchange'),
     expectedCashCents: expected.cashCents,
     expectedChecks: expected.checks,
     expectedMoneyOrders: expected.moneyOrders,

@@ -36,6 +36,11 @@ export type ZModel = {
 };
 
 const KIND_LABEL: Record<string, string> = {
+  eq_return: 'Equipment return',
+  eq_exchange: 'Equipment exchange',
+  eq_receive: 'Stock received',
+  deposit_refund: 'Deposit refund',
+  deposit_apply: 'Deposit to final bill',
   void: 'Void',
   refund: 'Refund',
   drop: 'Cash drop',
@@ -118,6 +123,14 @@ export function zRows(m: ZModel): { label: string; value: string; strong?: boole
     { label: `Refunds (${f.refunds.count})`, value: money(f.refunds.cents) },
     { label: `Cash drops (${f.drops.count})`, value: money(f.drops.cents) },
     { label: `Paid-outs (${f.paidOuts.count})`, value: money(f.paidOuts.cents) },
+    { label: `Deposits collected (${f.deposits.count})`, value: money(f.deposits.cents) },
+    { label: `Deposit refunds (${f.depositRefunds.count})`, value: money(f.depositRefunds.cents) },
+    { label: `Equipment orders (${f.equipmentOrders.count})`, value: money(f.equipmentOrders.cents) },
+    { label: `Equipment returns (${f.equipmentReturns.count})`, value: money(f.equipmentReturns.cents) },
+    {
+      label: `Equipment exchanges (${f.equipmentExchanges.count})`,
+      value: money(f.equipmentExchanges.cents),
+    },
     { label: 'CASH', value: '', strong: true },
     { label: 'Opening float', value: money(f.floatCents) },
     { label: 'Expected in drawer', value: money(c.cash.expectedCents) },

@@ -13,6 +13,11 @@ import { OpenTill } from '../screens/till/OpenTill.js';
 import { DropScreen, PaidOutScreen, RefundScreen, VoidScreen } from '../screens/till/Slips.js';
 import { TillMenu } from '../screens/till/TillMenu.js';
 import { TillsScreen, ZReportScreen } from '../screens/till/Tills.js';
+import { DepositAdmin } from '../screens/deposit/DepositAdmin.js';
+import { EquipmentScreen } from '../screens/equipment/EquipmentScreen.js';
+import { routeEquipmentScan, useEquipment } from '../screens/equipment/store.js';
+import { DepositScreen } from '../screens/deposit/DepositScreen.js';
+import { DepositFinalScreen, DepositRefundScreen } from '../screens/deposit/Payout.js';
 import { DevicesScreen } from '../screens/devices/DevicesScreen.js';
 import { ReprintQueue } from '../screens/devices/ReprintQueue.js';
 import { SyncScreen } from '../screens/sync/SyncScreen.js';
@@ -43,8 +48,7 @@ async function routeScan(code: string): Promise<void> {
         return;
       case 'gtin':
       case 'serial':
-        beep(440);
-        counter.notify('error', `Scanned ${route.code}: equipment is not sold at this counter yet.`);
+        await routeEquipmentScan(route.kind, route.code);
         return;
       case 'unknown':
         beep(440);
@@ -102,6 +106,18 @@ function useGlobalKeys(signedIn: boolean): void {
         return;
       }
       switch (e.key) {
+        case 'F6':
+          e.preventDefault();
+          // The deposit screen works on the open account; a supervisor without one gets the fund screen.
+          if (c.account) useCounter.setState({ screen: 'deposit' });
+          else if (useSession.getState().state?.cashier?.role === 'supervisor')
+            useCounter.setState({ screen: 'depositAdmin' });
+          else c.notify('error', 'Open the customer’s account first (F1), then press F6 for its deposit.');
+          return;
+        case 'F7':
+          e.preventDefault();
+          useEquipment.getState().open();
+          return;
         case 'F8':
           e.preventDefault();
           useCounter.setState({ screen: 'tillMenu' });
@@ -205,7 +221,15 @@ export function App(): React.JSX.Element {
     !tillOpen &&
     (screen === 'lookup' || screen === 'payment' || screen === 'done');
   const showAccount =
-    account && !needsTill && (screen === 'payment' || screen === 'done' || screen === 'refund');
+    account &&
+    !needsTill &&
+    (screen === 'payment' ||
+      screen === 'done' ||
+      screen === 'refund' ||
+      screen === 'deposit' ||
+      screen === 'depositRefund' ||
+      screen === 'depositFinal' ||
+      screen === 'equipment');
   return (
     <div className="app">
       <StatusBar />
@@ -229,6 +253,11 @@ export function App(): React.JSX.Element {
           {screen === 'devices' && <DevicesScreen />}
           {screen === 'reprintQueue' && <ReprintQueue />}
           {screen === 'sync' && <SyncScreen />}
+          {screen === 'deposit' && <DepositScreen />}
+          {screen === 'depositRefund' && <DepositRefundScreen />}
+          {screen === 'depositFinal' && <DepositFinalScreen />}
+          {screen === 'depositAdmin' && <DepositAdmin />}
+          {screen === 'equipment' && <EquipmentScreen />}
         </section>
       </main>
       <KeyBar />

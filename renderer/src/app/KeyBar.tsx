@@ -7,6 +7,8 @@ const KEYS: [string, string, (s: string) => boolean][] = [
   ['F3', 'Check', (s) => s === 'payment'],
   ['F4', 'Card', (s) => s === 'payment'],
   ['F5', 'Money order', (s) => s === 'payment'],
+  ['F6', 'Deposit', (s) => !s.startsWith('deposit')],
+  ['F7', 'Equipment', (s) => s !== 'equipment'],
   ['F8', 'Till', () => true],
   ['F9', 'Reprint', () => true],
   ['F10', "Today's payments", () => true],

@@ -40,7 +40,15 @@ export type Screen =
   | 'zreport'
   | 'devices'
   | 'reprintQueue'
-  | 'sync';
+  | 'sync'
+  | 'deposit'
+  | 'depositRefund'
+  | 'depositFinal'
+  | 'depositAdmin'
+  | 'equipment';
+
+/** Screens with steps of their own (e.g. the equipment return flow) take Esc first: true = handled. */
+export const screenBack: Partial<Record<Screen, () => boolean>> = {};
 
 type Toast = { kind: 'info' | 'error'; text: string; at: number };
 
@@ -329,6 +337,7 @@ export const useCounter = create<CounterStore>((set, get) => ({
       set({ askCredit: null });
       return;
     }
+    if (screenBack[screen]?.()) return;
     if (screen === 'payment' && tenders.length > 0) {
       set({ tenders: tenders.slice(0, -1), formError: null, fieldErrors: {} });
       return;
@@ -362,8 +371,21 @@ export const useCounter = create<CounterStore>((set, get) => ({
         set({ screen: toWork, today: null });
         return;
       case 'sync':
+      case 'deposit':
         set({ screen: toWork });
         return;
+      case 'depositRefund':
+      case 'depositFinal':
+        set({ screen: 'deposit' });
+        return;
+      case 'depositAdmin':
+        set({ screen: account ? 'deposit' : 'lookup' });
+        return;
+      case 'equipment': {
+        const due = account?.amountDueCents ?? 0;
+        set({ screen: toWork, purpose: BILL, tenders: [], amount: due > 0 ? centsToInput(due) : '' });
+        return;
+      }
       default:
         get().newCustomer();
     }

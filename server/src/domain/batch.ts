@@ -108,7 +108,11 @@ export class Batch {
         .orderBy('id')) as OpenItemRow[];
       for (const row of rows) {
         this.accounts.set(row.account_number, {
-          row: { ...row, balance_cents: Number(row.balance_cents) },
+          row: {
+            ...row,
+            balance_cents: Number(row.balance_cents),
+            deposit_held_cents: Number(row.deposit_held_cents),
+          },
           items: items
             .filter((it) => it.account_number === row.account_number)
             .map((it) => ({ ...it, open_cents: Number(it.open_cents) })),
@@ -187,6 +191,13 @@ export class Batch {
   /** Moves the account's receivable by `cents` (payments negative). */
   moveBalance(state: AccountState, cents: number): void {
     state.row.balance_cents = addCents(state.row.balance_cents, cents);
+    state.row.updated_at = this.now;
+    state.dirty = true;
+  }
+
+  /** Moves what the deposit fund holds for the account by `cents` (collected / interest positive, paid out negative). */
+  moveDeposit(state: AccountState, cents: number): void {
+    state.row.deposit_held_cents = addCents(state.row.deposit_held_cents, cents);
     state.row.updated_at = this.now;
     state.dirty = true;
   }
@@ -287,7 +298,7 @@ export class Batch {
         'accounts',
         dirtyAccounts.map((a) => a.row),
         ['account_number'],
-        ['balance_cents', 'updated_at'],
+        ['balance_cents', 'deposit_held_cents', 'updated_at'],
         200,
       );
     const ordered = [

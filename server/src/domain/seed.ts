@@ -11,8 +11,10 @@ import {
   type DemoAccountBundle,
   type DemoOptions,
 } from '../../../resources/demo/generate.js';
+import { demoDepositPolicyRows } from '../../../resources/demo/deposits.js';
 import type { ServerDb } from '../db/connection.js';
 import { insertChunked } from '../db/util.js';
+import { seedEquipment } from './equipment.js';
 import {
   accountData,
   accountPaymentData,
@@ -24,6 +26,7 @@ import {
   type AccountRow,
   type PendingChange,
 } from './changes.js';
+import { insertDepositRecords } from './deposits.js';
 
 /** PIN hash in the counter's format (`scrypt$N$r$p$salt$hash`), so pulled cashiers sign in as before. */
 export function hashPin(pin: string): Promise<string> {
@@ -99,7 +102,13 @@ async function writeBundles(db: ServerDb, bundles: DemoAccountBundle[], now: str
     await insertChunked(trx, 'bill_lines', lines, 800);
     await insertChunked(trx, 'open_items', items, 800);
     await insertChunked(trx, 'account_payments', payments, 800);
+    const depositChanges = await insertDepositRecords(
+      trx,
+      bundles.flatMap((b) => b.deposits),
+      now,
+    );
     const changes: PendingChange[] = [
+      ...depositChanges,
       ...bundles.flatMap((b) =>
         b.bills.map((bill): PendingChange => ({
           entity: 'bill',
@@ -162,6 +171,8 @@ export async function seedDemo(db: ServerDb, opts: DemoOptions, now = new Date()
     await trx('cashiers').insert(cashiers);
     const policy = { key: 'allocation', value: JSON.stringify(DEFAULT_ALLOCATION_POLICY) };
     await trx('policies').insert(policy);
+    const depositPolicies = demoDepositPolicyRows(opts.today);
+    await trx('policies').insert(depositPolicies);
     await writeChanges(
       trx,
       [
@@ -172,6 +183,12 @@ export async function seedDemo(db: ServerDb, opts: DemoOptions, now = new Date()
           data: cashierData(c),
         })),
         { entity: 'policy', key: policy.key, op: 'upsert', data: policyData(policy) },
+        ...depositPolicies.map((r): PendingChange => ({
+          entity: 'policy',
+          key: r.key,
+          op: 'upsert',
+          data: policyData(r),
+        })),
       ],
       at,
     );
@@ -190,5 +207,6 @@ export async function seedDemo(db: ServerDb, opts: DemoOptions, now = new Date()
     await writeBundles(db, batch, at);
     written += batch.length;
   }
+  await db.knex.transaction((trx) => seedEquipment(trx, { today: opts.today, count: opts.count }, at));
   return written;
 }

@@ -1,5 +1,5 @@
 /**
- * Day-end closing: the server's own totals per tender for a till (payments net of voids, from the
+ * Day-end closing: the server's own totals per tender for a till (payments net of voids, and deposits collected, from the
  * transactions it applied, counted the way the till counts them) against the totals in the till's
  * closing event. Any difference is flagged:
  * a payment the server rejected, one that never arrived, or a till that added up wrong.
@@ -16,7 +16,7 @@ export async function serverTillTotals(db: Knex | Knex.Transaction, tillId: stri
   const rows = (await db('transaction_tenders as d')
     .join('transactions as t', 't.id', 'd.transaction_id')
     .where('t.till_id', tillId)
-    .whereIn('t.kind', ['payment', 'void'])
+    .whereIn('t.kind', ['payment', 'void', 'deposit', 'eq_order', 'eq_return', 'eq_exchange'])
     .groupBy('d.type')
     .orderBy('d.type')
     .select(

@@ -56,6 +56,16 @@ export const TillFiguresSchema = z.object({
   refunds: TallySchema,
   drops: TallySchema,
   paidOuts: TallySchema,
+  /** Security deposits collected with tenders in this till. */
+  deposits: TallySchema,
+  /** Deposits paid back to the customer (refunds, and what was left after a final bill), any method. */
+  depositRefunds: TallySchema,
+  /** Equipment orders handed over and paid (amount collected). */
+  equipmentOrders: TallySchema.extend({ cents: CentsSchema }),
+  /** Equipment returns (amount refunded; negative when fees were owed). */
+  equipmentReturns: TallySchema.extend({ cents: CentsSchema }),
+  /** Equipment exchanges (amount collected; negative when refunded). */
+  equipmentExchanges: TallySchema.extend({ cents: CentsSchema }),
   expectedCashCents: CentsSchema,
   expectedChecks: TallySchema,
   expectedMoneyOrders: TallySchema,

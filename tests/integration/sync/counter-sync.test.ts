@@ -83,6 +83,21 @@ describe('a new terminal', () => {
     expect(progress.every((p) => p.done <= p.total)).toBe(true);
     await expectReplicaEqualsServer(h, s.db);
     expect((await h.ctx.db('accounts').count({ n: '*' }).first()) as { n: number }).toEqual({ n: 120 });
+    // The search index, deferred during the first pull, was built at its end: names and phones are found.
+    expect(await h.ctx.db('settings').where('key', 'replica.ftsDeferred').first()).toBeUndefined();
+    const fts = (await h.ctx.db.raw(`SELECT COUNT(*) AS n FROM accounts_fts_docsize`)) as { n: number }[];
+    expect(fts[0]?.n).toBe(120);
+    const someone = (await h.ctx
+      .db('accounts')
+      .where('account_number', demoAccountNumber(7))
+      .first('name', 'phone_digits')) as {
+      name: string;
+      phone_digits: string;
+    };
+    const hits = (await h.ctx.db.raw(`SELECT rowid FROM accounts_fts WHERE accounts_fts MATCH ?`, [
+      `phone : "${someone.phone_digits}"`,
+    ])) as unknown[];
+    expect(hits.length).toBeGreaterThan(0);
     // The enrollment file holds the token, readable by this user only.
     const file = path.join(h.dataDir, 'sync', 'enrollment.json');
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);

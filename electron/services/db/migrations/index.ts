@@ -4,6 +4,9 @@ import * as m001 from './001_foundation.js';
 import * as m002 from './002_devices.js';
 import * as m003 from './003_sync.js';
 import * as m004 from './004_tills.js';
+import * as m005 from './005_deposits.js';
+import * as m006 from './006_equipment.js';
+import * as m007 from './007_fts_deferral.js';
 
 type Migration = { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> };
 
@@ -12,6 +15,9 @@ const all: [string, Migration][] = [
   ['002_devices', m002],
   ['003_sync', m003],
   ['004_tills', m004],
+  ['005_deposits', m005],
+  ['006_equipment', m006],
+  ['007_fts_deferral', m007],
 ];
 
 /** Migrations are imported, not read from a folder, so they work from TS, from dist/ and packaged. */

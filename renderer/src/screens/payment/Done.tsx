@@ -34,7 +34,7 @@ export function Done(): React.JSX.Element {
           <dd>
             <Money cents={payment.amountCents} symbol />
           </dd>
-          <dt>New balance</dt>
+          <dt>{purpose.kind === 'custom' ? 'Account balance (bills)' : 'New balance'}</dt>
           <dd data-testid="new-balance">
             <Money cents={account.balanceCents} symbol />
           </dd>

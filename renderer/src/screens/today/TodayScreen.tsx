@@ -71,7 +71,21 @@ export function TodayScreen(): React.JSX.Element {
                 <Money cents={p.amountCents} />
               </td>
               <td>
-                {p.voidedBy ? 'VOID' : p.kind === 'payment' ? '' : p.kind === 'void' ? 'Void' : 'Refund'}
+                {p.voidedBy
+                  ? 'VOID'
+                  : p.kind === 'payment'
+                    ? ''
+                    : p.kind === 'void'
+                      ? 'Void'
+                      : p.kind.startsWith('deposit')
+                        ? p.kind === 'deposit'
+                          ? 'Deposit'
+                          : p.kind === 'deposit_apply'
+                            ? 'Deposit to final bill'
+                            : 'Deposit refund'
+                        : p.kind.startsWith('eq_')
+                          ? `Equipment ${p.kind.slice(3)}`
+                          : 'Refund'}
               </td>
               <td>{p.posted ? 'Posted' : 'Queued'}</td>
             </tr>

@@ -1,10 +1,16 @@
 import type { Knex } from 'knex';
 
 import * as m001 from './001_initial.js';
+import * as m002d from './002_deposits.js';
+import * as m002e from './002_equipment.js';
 
 type Migration = { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> };
 
-const all: [string, Migration][] = [['001_initial', m001]];
+const all: [string, Migration][] = [
+  ['001_initial', m001],
+  ['002_deposits', m002d],
+  ['002_equipment', m002e],
+];
 
 /** Imported, not read from a folder: the same list runs from TS, from dist/ and on both databases. */
 export const serverMigrations: Knex.MigrationSource<[string, Migration]> = {

@@ -1,0 +1,398 @@
+/**
+ * F6 Deposit: with an account open, what it holds (amount, date paid, installments outstanding,
+ * interest accrued to today by calendar year, credited so far, status, refund eligibility and why),
+ * the required-deposit calculation with its working, and one key for each action:
+ * C calculate · F collect in full · I collect an installment · R refund · B final bill · S supervisor.
+ */
+import { useEffect } from 'react';
+
+import type { Calculation, DepositView } from '../../../../shared/api/channels/deposits.js';
+import { Money } from '../../components/Money.js';
+import { useCounter } from '../../stores/counter.js';
+import { useSession } from '../../stores/session.js';
+import { useDeposit } from './store.js';
+
+function longDate(iso: string | null): string {
+  if (!iso) return '—';
+  const [y, m, d] = iso.split('-').map(Number);
+  return new Date(Date.UTC(y ?? 1970, (m ?? 1) - 1, d ?? 1)).toLocaleDateString('en-US', {
+    month: 'short',
+    day: 'numeric',
+    year: 'numeric',
+    timeZone: 'UTC',
+  });
+}
+
+function sentence(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+function dueWith(d: string): string {
+  return d === 'now' ? 'Down payment (now)' : `With ${d}`;
+}
+
+type Action = { key: string; label: string; enabled: boolean; run: () => void; hint?: string };
+
+function typing(e: KeyboardEvent): boolean {
+  const t = e.target as HTMLElement | null;
+  return Boolean(t && (t.tagName === 'INPUT' || t.tagName === 'SELECT' || t.tagName === 'TEXTAREA'));
+}
+
+export function DepositScreen(): React.JSX.Element {
+  const account = useCounter((s) => s.account);
+  const role = useSession((s) => s.state?.cashier?.role);
+  const { data, calc, loading, error, bundles, bundle } = useDeposit();
+  const accountNumber = account?.accountNumber;
+
+  useEffect(() => {
+    if (accountNumber) void useDeposit.getState().load(accountNumber);
+  }, [accountNumber]);
+
+  const open = data?.deposits.find((d) => d.id === data.openDepositId) ?? null;
+  const history = data?.deposits.filter((d) => d.id !== data.openDepositId) ?? [];
+  const closedAccount = data?.accountStatus === 'closed';
+  const canPayOut = Boolean(open && open.principalHeldCents > 0);
+  const actions: Action[] = [
+    {
+      key: 'C',
+      label: 'Calculate required deposit',
+      enabled: !closedAccount,
+      run: () => void useDeposit.getState().calculate(),
+    },
+    {
+      key: 'F',
+      label: open && open.outstanding.length ? 'Collect everything still due' : 'Collect deposit in full',
+      enabled: !closedAccount && !(open && open.outstanding.length === 0),
+      run: () => void useDeposit.getState().collect('full'),
+    },
+    {
+      key: 'I',
+      label: 'Collect an installment',
+      enabled:
+        !closedAccount &&
+        !(open && open.outstanding.length < 2) &&
+        !(calc && calc.collectInstallmentCents === null),
+      run: () => void useDeposit.getState().collect('installment'),
+    },
+    {
+      key: 'R',
+      label: 'Refund deposit + interest',
+      enabled: canPayOut,
+      run: () => useCounter.setState({ screen: 'depositRefund' }),
+    },
+    {
+      key: 'B',
+      label: 'Apply to final bill',
+      enabled: canPayOut && closedAccount,
+      hint: 'Only when service has ended (account closed).',
+      run: () => useCounter.setState({ screen: 'depositFinal' }),
+    },
+    ...(role === 'supervisor'
+      ? [
+          {
+            key: 'S',
+            label: 'Supervisor: interest batch, fund report, policies',
+            enabled: true,
+            run: () => useCounter.setState({ screen: 'depositAdmin' }),
+          },
+        ]
+      : []),
+  ];
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent): void => {
+      if (e.ctrlKey || e.altKey || e.metaKey || typing(e)) return;
+      const a = actions.find((x) => x.key === e.key.toUpperCase());
+      if (!a || !a.enabled) return;
+      e.preventDefault();
+      a.run();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  });
+
+  if (!account) return <div />;
+  return (
+    <div className="deposit-screen" data-testid="deposit">
+      <h2>
+        Security deposit <span className="muted">· {account.name}</span>
+      </h2>
+      {loading && !data && <p className="muted">Loading…</p>}
+      {error && (
+        <div className="banner bad" role="alert" data-testid="deposit-error">
+          {error}
+        </div>
+      )}
+      {bundles.length > 0 && (
+        <label className="field">
+          <span className="label">Service bundle (sets the new-service deposit)</span>
+          <select
+            value={bundle}
+            autoFocus
+            data-testid="deposit-bundle"
+            onChange={(e) => useDeposit.getState().setBundle(e.currentTarget.value)}
+          >
+            <option value="">Choose the bundle…</option>
+            {bundles.map((b) => (
+              <option key={b} value={b}>
+                {b}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
+      <div className="deposit-grid">
+        <div className="deposit-main">
+          {data && !open && (
+            <div className="dep-card none" data-testid="deposit-none">
+              <div className="dep-big">No deposit held</div>
+              <p className="muted dep-none-hint">
+                {data.heldCents !== 0 ? (
+                  <>
+                    The account shows <Money cents={data.heldCents} symbol /> held but no open deposit record.
+                  </>
+                ) : (
+                  'Press C to calculate what this account should pay.'
+                )}
+              </p>
+            </div>
+          )}
+          {open && <DepositCard d={open} />}
+          {calc && <CalculationPanel calc={calc} />}
+          {history.length > 0 && (
+            <section className="dep-history" aria-label="Earlier deposits">
+              <h3>Earlier deposits</h3>
+              <table className="list">
+                <tbody>
+                  {history.map((d) => (
+                    <tr key={d.id}>
+                      <td>{longDate(d.datePaid ?? d.requestedOn)}</td>
+                      <td>{d.statusWords}</td>
+                      <td className="num">
+                        <Money cents={d.paidCents} symbol />
+                      </td>
+                      <td className="muted">
+                        interest <Money cents={d.creditedCents} symbol />
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </section>
+          )}
+        </div>
+        <ul className="menu dep-actions">
+          {actions.map((a) => (
+            <li key={a.key} className={a.enabled ? '' : 'off'}>
+              <button
+                type="button"
+                disabled={!a.enabled}
+                onClick={a.run}
+                data-testid={`deposit-${a.key.toLowerCase()}`}
+              >
+                <kbd>{a.key}</kbd> {a.label}
+              </button>
+              {!a.enabled && a.hint && <div className="muted small">{a.hint}</div>}
+            </li>
+          ))}
+          <li className="muted small">Esc goes back to the payment.</li>
+        </ul>
+      </div>
+    </div>
+  );
+}
+
+function DepositCard({ d }: { d: DepositView }): React.JSX.Element {
+  const i = d.interest;
+  return (
+    <div className="dep-card" data-testid="deposit-card">
+      <div className="dep-head">
+        <div>
+          <span className="label">Deposit held</span>
+          <Money cents={d.heldCents} symbol className="dep-amount" />
+        </div>
+        <div>
+          <span className="label">Status</span>
+          <span className={`badge dep-${d.status}`} data-testid="deposit-status">
+            {d.statusWords}
+          </span>
+        </div>
+        <div>
+          <span className="label">Date paid</span>
+          <strong data-testid="deposit-date-paid">{longDate(d.datePaid)}</strong>
+        </div>
+        <div>
+          <span className="label">Required</span>
+          <strong>
+            <Money cents={d.requiredCents} symbol />
+          </strong>
+          <span className="muted small"> policy {d.policyId}</span>
+        </div>
+      </div>
+      {d.principalHeldCents > 0 && (
+        <div className={d.refund.eligible ? 'banner ok' : 'banner warn'} data-testid="deposit-eligibility">
+          <strong>{d.refund.eligible ? 'Eligible for refund. ' : 'Not eligible for refund yet. '}</strong>
+          {sentence(d.refund.reason.replace(/^(Eligible for refund|Not eligible yet): /, ''))}
+        </div>
+      )}
+      {d.outstanding.length > 0 && (
+        <div className="dep-section" data-testid="deposit-outstanding">
+          <h3>Installments outstanding</h3>
+          <table className="list">
+            <tbody>
+              {d.outstanding.map((o) => (
+                <tr key={o.dueWith}>
+                  <td>{dueWith(o.dueWith)}</td>
+                  <td className="num">
+                    <Money cents={o.amountCents} symbol />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {i && (
+        <div className="dep-section" data-testid="deposit-interest">
+          <div className="dep-interest-head">
+            <span className="dep-interest-total">
+              Interest to today: <Money cents={i.totalCents} symbol />
+            </span>
+            <span className="muted small">
+              {i.method === 'simple' ? 'simple' : 'compounded yearly'} · credited so far{' '}
+              <Money cents={d.creditedCents} symbol /> · not yet credited{' '}
+              <span data-testid="deposit-uncredited">
+                <Money cents={d.uncreditedCents} symbol />
+              </span>
+            </span>
+          </div>
+          {i.graceApplied ? (
+            <p className="muted">No interest: paid out within the {i.graceDays}-day grace period.</p>
+          ) : (
+            <table className="list dep-years" data-testid="deposit-years">
+              <thead>
+                <tr>
+                  <th>Year</th>
+                  <th>Days held</th>
+                  <th className="num">Balance</th>
+                  <th className="num">Rate</th>
+                  <th className="num">Interest</th>
+                </tr>
+              </thead>
+              <tbody>
+                {i.years.map((y) => (
+                  <tr key={`${y.year}-${y.from}`}>
+                    <td>{y.year}</td>
+                    <td>
+                      {y.days}{' '}
+                      <span className="muted small">
+                        {y.from.slice(5)} – {y.to.slice(5)}
+                      </span>
+                    </td>
+                    <td className="num">
+                      <Money cents={y.principalCents} symbol />
+                      {y.lastPrincipalCents !== y.principalCents && (
+                        <>
+                          {' → '}
+                          <Money cents={y.lastPrincipalCents} symbol />
+                        </>
+                      )}
+                    </td>
+                    <td className="num" title={`published ${y.ratePercentPublished}%`}>
+                      {y.rateApplied}%
+                      {y.rateApplied !== y.ratePercentPublished && (
+                        <span className="muted small"> pub. {y.ratePercentPublished}</span>
+                      )}
+                    </td>
+                    <td className="num">
+                      <Money cents={y.interestCents} symbol />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+          {!i.graceApplied && d.datePaid && (i.asOf <= i.graceEndsOn || d.creditsDue.length > 0) && (
+            <p className="muted small">
+              {i.asOf <= i.graceEndsOn &&
+                `Refunded by ${longDate(i.graceEndsOn)} (${i.graceDays} days after payment), it earns no interest at all. `}
+              {d.creditsDue.length > 0 &&
+                `${d.creditsDue.length} yearly credit${d.creditsDue.length === 1 ? '' : 's'} waiting for the supervisor's interest batch.`}
+            </p>
+          )}
+          <p className="dep-refund-total">
+            A full refund today pays{' '}
+            <strong data-testid="deposit-available">
+              <Money cents={d.refund.availableCents} symbol />
+            </strong>{' '}
+            (principal <Money cents={d.principalHeldCents} symbol /> + interest).
+          </p>
+        </div>
+      )}
+      <ul className="muted small dep-terms">
+        {d.terms.map((t) => (
+          <li key={t}>{t}</li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+function CalculationPanel({ calc }: { calc: Calculation }): React.JSX.Element {
+  const w = calc.working;
+  return (
+    <div className="dep-card calc" data-testid="deposit-calc">
+      <div className="dep-head">
+        <div>
+          <span className="label">Required deposit</span>
+          <Money cents={calc.amountCents} symbol className="dep-amount" />
+        </div>
+        <div>
+          <span className="label">Policy</span>
+          <strong>{calc.policy.id}</strong>
+        </div>
+        {calc.installments.length > 1 && (
+          <div>
+            <span className="label">In installments</span>
+            <strong>
+              {calc.installments.map((i, n) => (
+                <span key={i.dueWith}>
+                  {n > 0 && ' + '}
+                  <Money cents={i.amountCents} symbol />
+                </span>
+              ))}
+            </strong>
+          </div>
+        )}
+      </div>
+      <h3>How it is worked out</h3>
+      <ol className="dep-working" data-testid="deposit-working">
+        {calc.explanation.map((line) => (
+          <li key={line}>{line}</li>
+        ))}
+      </ol>
+      {!w.usedDefault && (
+        <div className="months" aria-label="Bills used">
+          {w.monthsUsed.map((m) => (
+            <span
+              key={m.month}
+              className={w.basis === 'highest' && m.billedCents === w.averageOrHighestCents ? 'top' : ''}
+            >
+              <span className="muted">{m.month}</span> <Money cents={m.billedCents} />
+            </span>
+          ))}
+        </div>
+      )}
+      <p className="muted small">
+        F collects <Money cents={calc.collectFullCents} symbol />
+        {calc.collectInstallmentCents !== null && (
+          <>
+            {' '}
+            · I collects the next installment <Money cents={calc.collectInstallmentCents} symbol />
+          </>
+        )}
+        .
+      </p>
+    </div>
+  );
+}
