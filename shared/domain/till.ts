@@ -8,6 +8,19 @@ import { addCents, formatCents, mulCents, subCents, type Cents } from '../money.
 import type { JournalLine } from './tenders.js';
 import type { Counts, CurrencyConfig } from './currency.js';
 
+/**
+ * Transaction kinds whose tenders make up a till's per-tender totals (the Z report and the closing
+ * event). The counter and the server's day-end reconciliation must count the same kinds.
+ */
+export const TILL_TENDER_KINDS = [
+  'payment',
+  'void',
+  'deposit',
+  'eq_order',
+  'eq_return',
+  'eq_exchange',
+] as const;
+
 /** Total of a count by denomination. Unknown denominations, negative or fractional counts are refused. */
 export function countTotal(counts: Counts, currency: CurrencyConfig, field = 'counts'): Cents {
   let total = 0;

@@ -160,3 +160,16 @@ describe('WedgeDetector', () => {
     });
   });
 });
+
+describe('shortcuts during a burst', () => {
+  it('reset() forgets the burst: a shortcut key is never part of a scanned code', () => {
+    const w = new WedgeDetector();
+    const el = { el: null, value: null };
+    let t = 0;
+    for (const ch of 'A10000') w.key(ch, (t += 5), el);
+    w.reset();
+    for (const ch of '425170') w.key(ch, (t += 5), el);
+    const v = w.key('Enter', (t += 5), el);
+    expect(v).toEqual({ kind: 'scan', code: '425170', restore: el });
+  });
+});

@@ -2,6 +2,9 @@
  * Supervisor overrides: a supervisor's ID and PIN typed at the counter approve an exception (void,
  * drop, paid-out, refund over the limit, a till close outside tolerance). A supervisor signed in
  * approves their own actions. The approver is recorded on the transaction and in the audit entry.
+ *
+ * Call these BEFORE opening the posting's SQLite transaction: the PIN check reads and writes (failed
+ * attempts, audit) on the one database connection, so inside a transaction it would wait for itself.
  */
 import type { Approval } from '../../../shared/api/channels/till.js';
 import { CounterError } from '../../../shared/api/errors.js';

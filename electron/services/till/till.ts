@@ -22,6 +22,7 @@ import {
   type CloseFigures,
   type TillCount,
   type TillExpected,
+  TILL_TENDER_KINDS,
 } from '../../../shared/domain/till.js';
 import { DRAWER_TENDERS, TENDER_LABEL, type JournalLine } from '../../../shared/domain/tenders.js';
 import { addCents, formatCents, type Cents } from '../../../shared/money.js';
@@ -142,7 +143,7 @@ export async function tillFigures(db: Knex, till: TillRow): Promise<TillFigures>
   const byTender = (await db('tenders as d')
     .join('transactions as t', 't.id', 'd.transaction_id')
     .where('t.till_id', till.id)
-    .whereIn('t.kind', ['payment', 'void', 'deposit', 'eq_order', 'eq_return', 'eq_exchange'])
+    .whereIn('t.kind', [...TILL_TENDER_KINDS])
     .groupBy('d.type')
     .select(
       'd.type',

@@ -68,7 +68,11 @@ function useGlobalKeys(signedIn: boolean): void {
     const onKey = (e: KeyboardEvent): void => {
       const active = document.activeElement;
       const value = active instanceof HTMLInputElement ? active.value : null;
-      const verdict = wedge.current.key(e.key, e.timeStamp, { el: active, value });
+      // A shortcut (Alt+R, Ctrl+L …) is never part of a scan: it ends any burst.
+      const verdict =
+        e.altKey || e.ctrlKey || e.metaKey
+          ? wedge.current.reset()
+          : wedge.current.key(e.key, e.timeStamp, { el: active, value });
       if (verdict.kind === 'scan') {
         e.preventDefault();
         e.stopPropagation();

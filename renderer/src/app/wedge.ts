@@ -21,6 +21,13 @@ export class WedgeDetector {
     this.minLength = opts.minLength ?? 6;
   }
 
+  /** Forgets a burst in progress (a shortcut key was pressed). */
+  reset(): WedgeVerdict {
+    this.chars = [];
+    this.last = -Infinity;
+    return { kind: 'pass' };
+  }
+
   /** Feed every keydown: its key, its time (ms) and the focused element with its value before the key. */
   key(key: string, time: number, focused: { el: Element | null; value: string | null }): WedgeVerdict {
     const fast = time - this.last <= this.maxInterval;

@@ -7,6 +7,7 @@
 import type { Knex } from 'knex';
 
 import { subCents } from '../../../shared/money.js';
+import { TILL_TENDER_KINDS } from '../../../shared/domain/till.js';
 import type { TillReconciliation } from '../../../shared/sync/protocol.js';
 
 export type TenderTotal = { type: string; count: number; cents: number };
@@ -16,7 +17,7 @@ export async function serverTillTotals(db: Knex | Knex.Transaction, tillId: stri
   const rows = (await db('transaction_tenders as d')
     .join('transactions as t', 't.id', 'd.transaction_id')
     .where('t.till_id', tillId)
-    .whereIn('t.kind', ['payment', 'void', 'deposit', 'eq_order', 'eq_return', 'eq_exchange'])
+    .whereIn('t.kind', [...TILL_TENDER_KINDS])
     .groupBy('d.type')
     .orderBy('d.type')
     .select(
