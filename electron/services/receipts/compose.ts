@@ -182,7 +182,8 @@ export function composeReceipt(original: ReceiptModel, profile: PrinterProfile =
   if (model.offline && model.account) {
     p.newLine();
     p.bold(true);
-    const what = model.title === 'BILL PAYMENT' ? 'this payment posts to your account' : 'this reaches your account';
+    const what =
+      model.title === 'BILL PAYMENT' ? 'this payment posts to your account' : 'this reaches your account';
     p.println(`OFFLINE: ${what} when the connection returns. Keep this receipt.`);
     p.bold(false);
   }
