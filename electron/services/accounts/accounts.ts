@@ -101,16 +101,30 @@ export async function searchAccounts(
 export async function getAccountRow(
   db: Knex,
   accountNumber: string,
-  opts: { withPending?: boolean } = {},
-): Promise<AccountRow & { pending_cents?: number }> {
-  const row = opts.withPending
-    ? (
-        (await db.raw(
-          `SELECT a.*, (${PENDING_AR_SQL}) AS pending_cents FROM accounts a WHERE a.account_number = ?`,
-          [`ar:${accountNumber}`, accountNumber],
-        )) as (AccountRow & { pending_cents: number })[]
-      )[0]
-    : ((await db('accounts').where('account_number', accountNumber).first()) as AccountRow | undefined);
+  opts: { withPending?: boolean; openTillOf?: { terminalCode: string; cashierId: string } } = {},
+): Promise<AccountRow & { pending_cents?: number; open_till_id?: string | null }> {
+  // One statement: the row, the last pull time, and (for postings) what this terminal has pending on
+  // the account and the cashier's open till. Posting is the hot path: every statement counts.
+  const pending = opts.withPending ? `, (${PENDING_AR_SQL}) AS pending_cents` : '';
+  const till = opts.openTillOf
+    ? `, (SELECT id FROM tills WHERE terminal_code = ? AND cashier_id = ? AND status = 'open') AS open_till_id`
+    : '';
+  const bindings = [
+    ...(opts.withPending ? [`ar:${accountNumber}`] : []),
+    ...(opts.openTillOf ? [opts.openTillOf.terminalCode, opts.openTillOf.cashierId] : []),
+    accountNumber,
+  ];
+  const row = (
+    (await db.raw(
+      `SELECT a.*, (SELECT value FROM settings WHERE key = 'sync.lastPullAt') AS last_pull_at${pending}${till}
+         FROM accounts a WHERE a.account_number = ?`,
+      bindings,
+    )) as (AccountRow & {
+      last_pull_at: string | null;
+      pending_cents?: number;
+      open_till_id?: string | null;
+    })[]
+  )[0];
   if (!row)
     throw new CounterError(
       'NOT_FOUND',
@@ -118,9 +132,7 @@ export async function getAccountRow(
       'accountNumber',
     );
   // Every pull is complete, so the whole replica is the server's state as of the last pull.
-  const lastPull = (await db('settings').where('key', 'sync.lastPullAt').first('value')) as
-    { value: string } | undefined;
-  if (lastPull && lastPull.value > row.as_of) row.as_of = lastPull.value;
+  if (row.last_pull_at && row.last_pull_at > row.as_of) row.as_of = row.last_pull_at;
   return row;
 }
 

@@ -17,7 +17,7 @@ import type { ServiceContext } from '../context.js';
 import { newId } from '../ids.js';
 import { enqueue } from '../outbox/outbox.js';
 import type { ReceiptModel } from '../receipts/compose.js';
-import { requireOpenTill } from '../till/till.js';
+import { TILL_NOT_OPEN_MESSAGE } from '../till/till.js';
 import { loadAllocationPolicy } from './policies.js';
 import {
   insertTenders,
@@ -73,8 +73,12 @@ async function postInTransaction(
   now: Date,
   businessDate: string,
 ): Promise<PostedPayment> {
-  const till = await requireOpenTill(trx, ctx, cashier);
-  const account = await getAccountRow(trx, input.accountNumber, { withPending: true });
+  const account = await getAccountRow(trx, input.accountNumber, {
+    withPending: true,
+    openTillOf: { terminalCode: ctx.terminal.code, cashierId: cashier.id },
+  });
+  if (!account.open_till_id) throw new CounterError('TILL_NOT_OPEN', TILL_NOT_OPEN_MESSAGE);
+  const till = { id: account.open_till_id };
   const settlement = settleTenders(input.amountCents, input.tenders, {
     cashOnly: account.cash_only === 1,
     confirmOvertenderCredit: input.confirmOvertenderCredit,

@@ -83,6 +83,8 @@ export async function openTillOf(
   );
 }
 
+export const TILL_NOT_OPEN_MESSAGE = 'Open your till first: count the float (F8 Till).';
+
 /** The cashier's open till on this terminal, or a clear "open your till" error. */
 export async function requireOpenTill(
   db: Knex,
@@ -90,7 +92,7 @@ export async function requireOpenTill(
   cashier: Cashier,
 ): Promise<TillRow> {
   const till = await openTillOf(db, ctx, cashier.id);
-  if (!till) throw new CounterError('TILL_NOT_OPEN', 'Open your till first: count the float (F8 Till).');
+  if (!till) throw new CounterError('TILL_NOT_OPEN', TILL_NOT_OPEN_MESSAGE);
   return till;
 }
 
