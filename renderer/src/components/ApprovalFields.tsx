@@ -47,3 +47,9 @@ export function ApprovalFields({
 export function approvalOrUndefined(a: ApprovalDraft): { supervisorId: string; pin: string } | undefined {
   return a.supervisorId.trim() || a.pin ? { supervisorId: a.supervisorId.trim(), pin: a.pin } : undefined;
 }
+
+/** `{ approval }` when a supervisor's ID or PIN was typed, else `{}`: spread into a call's input. */
+export function withApproval(a: ApprovalDraft): { approval?: { supervisorId: string; pin: string } } {
+  const approval = approvalOrUndefined(a);
+  return approval ? { approval } : {};
+}

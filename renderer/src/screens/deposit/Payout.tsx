@@ -11,7 +11,7 @@ import { REFUND_METHOD_WORDS, type RefundMethod } from '../../../../shared/domai
 import type { Receipt } from '../../../../shared/api/schemas.js';
 import { formatCents, parseAmount } from '../../../../shared/money.js';
 import { api } from '../../api/client.js';
-import { ApprovalFields, approvalOrUndefined, type ApprovalDraft } from '../../components/ApprovalFields.js';
+import { ApprovalFields, withApproval, type ApprovalDraft } from '../../components/ApprovalFields.js';
 import { Field } from '../../components/Field.js';
 import { Money } from '../../components/Money.js';
 import { useCounter } from '../../stores/counter.js';
@@ -101,7 +101,7 @@ export function DepositRefundScreen(): React.JSX.Element {
           method,
           reason,
           ...(partial?.ok ? { amountCents: partial.cents } : {}),
-          ...(approvalOrUndefined(approval) ? { approval: approvalOrUndefined(approval) } : {}),
+          ...withApproval(approval),
         }),
       'Deposit refunded.',
     );
@@ -235,7 +235,7 @@ export function DepositFinalScreen(): React.JSX.Element {
           accountNumber: account.accountNumber,
           depositId: dep.id,
           method,
-          ...(approvalOrUndefined(approval) ? { approval: approvalOrUndefined(approval) } : {}),
+          ...withApproval(approval),
         }),
       'Deposit applied to the final bill.',
     );

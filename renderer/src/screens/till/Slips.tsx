@@ -4,7 +4,7 @@ import { useState } from 'react';
 import type { Receipt } from '../../../../shared/api/schemas.js';
 import { formatCents, parseAmount, centsToInput } from '../../../../shared/money.js';
 import { api } from '../../api/client.js';
-import { ApprovalFields, approvalOrUndefined, type ApprovalDraft } from '../../components/ApprovalFields.js';
+import { ApprovalFields, withApproval, type ApprovalDraft } from '../../components/ApprovalFields.js';
 import { DenominationCount, toCounts } from '../../components/DenominationCount.js';
 import { Field } from '../../components/Field.js';
 import { Money } from '../../components/Money.js';
@@ -62,7 +62,7 @@ export function DropScreen(): React.JSX.Element {
       const r = await api.call('till.drop', {
         requestId: f.requestId,
         counts: toCounts(counts),
-        ...(approvalOrUndefined(approval) ? { approval: approvalOrUndefined(approval) } : {}),
+        ...withApproval(approval),
       });
       return r.receipt;
     }, 'Cash drop recorded.');
@@ -112,7 +112,7 @@ export function PaidOutScreen(): React.JSX.Element {
         requestId: f.requestId,
         amountCents: a.cents,
         reason,
-        ...(approvalOrUndefined(approval) ? { approval: approvalOrUndefined(approval) } : {}),
+        ...withApproval(approval),
       });
       return r.receipt;
     }, 'Paid-out recorded.');
@@ -186,7 +186,7 @@ export function RefundScreen(): React.JSX.Element {
         amountCents: parsed.cents,
         method,
         reason,
-        ...(approvalOrUndefined(approval) ? { approval: approvalOrUndefined(approval) } : {}),
+        ...withApproval(approval),
       });
       void useCounter.getState().openAccountQuiet(account.accountNumber);
       return r.receipt;
@@ -266,7 +266,7 @@ export function VoidScreen(): React.JSX.Element {
       const r = await api.call('payments.void', {
         transactionId: target.transactionId,
         reason,
-        ...(approvalOrUndefined(approval) ? { approval: approvalOrUndefined(approval) } : {}),
+        ...withApproval(approval),
       });
       return r.receipt;
     }, `Receipt ${target.receiptNumber} is void.`);
