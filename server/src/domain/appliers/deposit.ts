@@ -34,7 +34,7 @@ import {
 import { Rejection, type Batch } from '../batch.js';
 import { policyData } from '../changes.js';
 import { loadDepositSettings, loadServerDeposits } from '../deposits.js';
-import { applier } from './types.js';
+import { applier, insertTendersAndJournal, type TenderRow } from './types.js';
 
 const money = (c: number): string => formatCents(c, { symbol: true });
 
@@ -310,38 +310,21 @@ export const depositPosted = applier<DepositPosted>({
       created_at: p.createdAt,
       applied_at: batch.now,
     });
+    let tenders: TenderRow[] = [];
     if (p.kind === 'collect') {
       const settlement = settleTenders(p.amountCents, p.tenders, {
         cashOnly: false,
         confirmOvertenderCredit: p.creditCents > 0,
       });
-      p.tenders.forEach((t, i) =>
-        batch.insert('transaction_tenders', {
-          transaction_id: p.transactionId,
-          position: i,
-          type: t.type,
-          amount_cents: t.amountCents,
-          net_cents: settlement.net[i]?.cents ?? 0,
-          reference: null,
-        }),
-      );
+      tenders = p.tenders.map((t, i) => ({
+        type: t.type,
+        amountCents: t.amountCents,
+        netCents: settlement.net[i]?.cents ?? 0,
+      }));
     } else if (p.method === 'cash' && p.refundCents > 0) {
-      batch.insert('transaction_tenders', {
-        transaction_id: p.transactionId,
-        position: 0,
-        type: 'cash',
-        amount_cents: -p.refundCents,
-        net_cents: -p.refundCents,
-        reference: null,
-      });
+      tenders = [{ type: 'cash', amountCents: -p.refundCents, netCents: -p.refundCents }];
     }
-    for (const l of p.journal)
-      batch.insert('journal_lines', {
-        transaction_id: p.transactionId,
-        ledger_account: l.ledgerAccount,
-        cents: l.cents,
-        memo: l.memo,
-      });
+    insertTendersAndJournal(batch, p.transactionId, tenders, p.journal);
     if (!known)
       batch.insert('deposits', {
         id: dep.id,

@@ -22,7 +22,7 @@ import {
 import { forUpdate } from '../../db/util.js';
 import { Rejection, type Batch } from '../batch.js';
 import { assignmentData, levelData, stockData, type AssignmentRow, type StockRow } from '../equipment.js';
-import { applier } from './types.js';
+import { applier, insertTendersAndJournal } from './types.js';
 
 const mask = (account: string | null): string => (account ? `****${account.slice(-4)}` : 'another account');
 
@@ -206,23 +206,7 @@ export const equipmentPosted = applier<EquipmentPosted>({
       created_at: p.createdAt,
       applied_at: batch.now,
     });
-    p.tenders.forEach((t, i) =>
-      batch.insert('transaction_tenders', {
-        transaction_id: p.transactionId,
-        position: i,
-        type: t.type,
-        amount_cents: t.amountCents,
-        net_cents: t.netCents,
-        reference: null,
-      }),
-    );
-    for (const l of p.journal)
-      batch.insert('journal_lines', {
-        transaction_id: p.transactionId,
-        ledger_account: l.ledgerAccount,
-        cents: l.cents,
-        memo: l.memo,
-      });
+    insertTendersAndJournal(batch, p.transactionId, p.tenders, p.journal);
 
     const setStock = async (row: StockRow): Promise<void> => {
       if (stock.has(row.serial)) await trx('equipment_stock').where('serial', row.serial).update(row);

@@ -9,7 +9,7 @@ import { addCents } from '../../../../shared/money.js';
 import { LedgerPostedSchema, type LedgerPosted } from '../../../../shared/sync/events.js';
 import { Rejection } from '../batch.js';
 import { accountPaymentData } from '../changes.js';
-import { applier } from './types.js';
+import { applier, insertTendersAndJournal } from './types.js';
 
 export const ledgerPosted = applier<LedgerPosted>({
   schema: LedgerPostedSchema,
@@ -97,23 +97,7 @@ export const ledgerPosted = applier<LedgerPosted>({
       created_at: p.createdAt,
       applied_at: batch.now,
     });
-    p.tenders.forEach((t, i) =>
-      batch.insert('transaction_tenders', {
-        transaction_id: p.transactionId,
-        position: i,
-        type: t.type,
-        amount_cents: t.amountCents,
-        net_cents: t.netCents,
-        reference: null,
-      }),
-    );
-    for (const l of p.journal)
-      batch.insert('journal_lines', {
-        transaction_id: p.transactionId,
-        ledger_account: l.ledgerAccount,
-        cents: l.cents,
-        memo: l.memo,
-      });
+    insertTendersAndJournal(batch, p.transactionId, p.tenders, p.journal);
     return account ? { account: account.row.account_number } : {};
   },
 });

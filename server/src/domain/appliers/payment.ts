@@ -11,7 +11,7 @@ import { PaymentPostedSchema, type PaymentPosted } from '../../../../shared/sync
 import type { Tender } from '../../../../shared/api/schemas.js';
 import { accountPaymentData } from '../changes.js';
 import { Rejection } from '../batch.js';
-import { applier } from './types.js';
+import { applier, insertTendersAndJournal } from './types.js';
 
 function tenderReference(t: Tender): string | null {
   switch (t.type) {
@@ -105,23 +105,17 @@ export const paymentPosted = applier<PaymentPosted>({
       created_at: p.createdAt,
       applied_at: batch.now,
     });
-    p.tenders.forEach((t, i) =>
-      batch.insert('transaction_tenders', {
-        transaction_id: p.transactionId,
-        position: i,
+    insertTendersAndJournal(
+      batch,
+      p.transactionId,
+      p.tenders.map((t, i) => ({
         type: t.type,
-        amount_cents: t.amountCents,
-        net_cents: settlement.net[i]?.cents ?? 0,
+        amountCents: t.amountCents,
+        netCents: settlement.net[i]?.cents ?? 0,
         reference: tenderReference(t),
-      }),
+      })),
+      p.journal,
     );
-    for (const l of p.journal)
-      batch.insert('journal_lines', {
-        transaction_id: p.transactionId,
-        ledger_account: l.ledgerAccount,
-        cents: l.cents,
-        memo: l.memo,
-      });
     const payment = {
       id: p.transactionId,
       account_number: p.accountNumber,

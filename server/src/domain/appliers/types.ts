@@ -23,3 +23,33 @@ export type Applier<T> = {
 export function applier<T>(a: Applier<T>): Applier<T> {
   return a;
 }
+
+export type TenderRow = { type: string; amountCents: number; netCents: number; reference?: string | null };
+export type JournalRow = { ledgerAccount: string; cents: number; memo: string };
+
+/** The tender rows and balanced journal lines of an applied transaction, as every applier records them. */
+export function insertTendersAndJournal(
+  batch: Batch,
+  transactionId: string,
+  tenders: TenderRow[],
+  journal: JournalRow[],
+): void {
+  tenders.forEach((t, i) =>
+    batch.insert('transaction_tenders', {
+      transaction_id: transactionId,
+      position: i,
+      type: t.type,
+      amount_cents: t.amountCents,
+      net_cents: t.netCents,
+      reference: t.reference ?? null,
+    }),
+  );
+  for (const l of journal) {
+    batch.insert('journal_lines', {
+      transaction_id: transactionId,
+      ledger_account: l.ledgerAccount,
+      cents: l.cents,
+      memo: l.memo,
+    });
+  }
+}
