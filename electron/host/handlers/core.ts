@@ -6,13 +6,14 @@ import { classifyScan } from '../../../shared/validators/scan.js';
 import { getAccountDetail, getAccountRow, searchAccounts } from '../../services/accounts/accounts.js';
 import { signIn, signOut } from '../../services/auth/auth.js';
 import { paymentResult, paymentSummaries, postPayment } from '../../services/ledger/payments.js';
+import { afterCommit, receiptOf } from '../../kernel/effects.js';
 import { cashierOf, type HandlerMap, type HostDeps } from './types.js';
 
 export function coreHandlers(
   deps: HostDeps,
   status: () => Promise<Status>,
 ): HandlerMap<keyof typeof coreChannels> {
-  const { ctx, receipts, devices, sync, sessionState, pushStatus } = deps;
+  const { ctx, receipts, sync, sessionState, pushStatus } = deps;
   const { db, clock } = ctx;
   return {
     'session.state': (_input, session) => Promise.resolve(sessionState(session)),
@@ -51,14 +52,8 @@ export function coreHandlers(
     },
     'payments.post': async (input, session) => {
       const posted = await postPayment(ctx, input, cashierOf(session));
-      const base = await paymentResult(ctx, posted);
-      if (posted.replay)
-        return { ...base, receipt: await receipts.get(posted.receiptNumber), drawerOpened: false };
-      sync.nudge();
-      const receipt = await receipts.printOriginal(posted.receiptNumber);
-      const drawerOpened = posted.drawerTenders ? await devices.kickDrawer() : false;
-      pushStatus();
-      return { ...base, receipt, drawerOpened };
+      const effects = await afterCommit(deps, posted);
+      return { ...(await paymentResult(ctx, posted)), ...effects, receipt: receiptOf(effects) };
     },
     'payments.today': async () => {
       const businessDate = clock.today();

@@ -46,12 +46,7 @@ export function depositHandlers(
     'deposits.calculate': (input) => calculateDeposit(ctx, input),
     'deposits.collect': async (input, session) => {
       const posted = await collectDeposit(ctx, input, cashierOf(session));
-      const base = await paymentResult(ctx, {
-        transactionId: posted.transactionId,
-        receiptNumber: posted.receiptNumber ?? '',
-        replay: posted.replay,
-        drawerTenders: posted.drawer,
-      });
+      const base = await paymentResult(ctx, posted);
       const receipt = await receiptOf(posted);
       const drawerOpened = posted.drawer && !posted.replay ? await devices.kickDrawer() : false;
       after();

@@ -51,12 +51,7 @@ export function equipmentHandlers(deps: HostDeps): HandlerMap<keyof typeof equip
       sync.nudge();
       pushStatus();
     }
-    const base = await paymentResult(ctx, {
-      transactionId: posted.transactionId,
-      receiptNumber: posted.receiptNumber,
-      replay: posted.replay,
-      drawerTenders: posted.drawer,
-    });
+    const base = await paymentResult(ctx, posted);
     const policies = await loadEquipmentPolicies(ctx.db).catch(() => null);
     const units: UnitView[] = [];
     for (const id of posted.unitIds) units.push(...(await effectiveUnits(ctx.db, { id }, policies)).units);

@@ -9,206 +9,141 @@ import type { ChannelParsedInput, PostPaymentOutput } from '../../../shared/api/
 import { CounterError } from '../../../shared/api/errors.js';
 import type { Cashier, PaymentSummary, Tender } from '../../../shared/api/schemas.js';
 import { allocatePayment, type AllocationPolicy } from '../../../shared/domain/allocation.js';
-import { DRAWER_TENDERS, paymentJournal, settleTenders } from '../../../shared/domain/tenders.js';
-import { addCents, subCents } from '../../../shared/money.js';
-import { effectiveOpenItems, getAccountDetail, getAccountRow } from '../accounts/accounts.js';
-import { appendAudit } from '../audit/audit.js';
-import type { ServiceContext } from '../context.js';
-import { newId } from '../ids.js';
-import { enqueue } from '../outbox/outbox.js';
-import type { ReceiptModel } from '../receipts/compose.js';
-import { TILL_NOT_OPEN_MESSAGE } from '../till/till.js';
-import { loadAllocationPolicy } from './policies.js';
 import {
-  insertTenders,
-  insertTransaction,
-  isDuplicateRequest,
-  nextReceiptNumber,
-  receiptTenders,
-} from './post.js';
+  DRAWER_TENDERS,
+  paymentJournal,
+  settleTenders,
+  type Settlement,
+} from '../../../shared/domain/tenders.js';
+import { addCents, subCents } from '../../../shared/money.js';
+import { definePosting, type Posted, type TenderLine } from '../../kernel/posting.js';
+import { TILL_NOT_OPEN_MESSAGE } from '../../kernel/till-state.js';
+import { effectiveOpenItems, getAccountDetail, getAccountRow } from '../accounts/accounts.js';
+import type { ServiceContext } from '../context.js';
+import { loadAllocationPolicy } from './policies.js';
+import { receiptTenders } from './post.js';
 
 export type PostPaymentInput = ChannelParsedInput<'payments.post'>;
 
-export type PostedPayment = {
-  transactionId: string;
-  receiptNumber: string;
-  replay: boolean;
-  drawerTenders: boolean;
-};
-
-export async function postPayment(
-  ctx: ServiceContext,
-  input: PostPaymentInput,
-  cashier: Cashier,
-): Promise<PostedPayment> {
-  const now = ctx.clock.now();
-  const businessDate = ctx.clock.today();
-  const policy = await loadAllocationPolicy(ctx.db);
-  try {
-    return await ctx.db.transaction((trx) =>
-      postInTransaction(trx, ctx, input, cashier, policy, now, businessDate),
-    );
-  } catch (err) {
-    // The same request posted before (a retried call, a double Enter): answer with the first result.
-    if (!isDuplicateRequest(err)) throw err;
-    const first = (await ctx
-      .db('transactions')
-      .where('request_id', input.requestId)
-      .first('id', 'receipt_number')) as { id: string; receipt_number: string };
-    return {
-      transactionId: first.id,
-      receiptNumber: first.receipt_number,
-      replay: true,
-      drawerTenders: false,
-    };
-  }
+/** The tender rows of a payment, net of change, with the references a receipt and a reprint show. */
+export function paymentTenderLines(tenders: Tender[], settlement: Settlement): TenderLine[] {
+  return tenders.map((t, i) => ({
+    type: t.type,
+    amountCents: t.amountCents,
+    netCents: settlement.net[i]?.cents ?? 0,
+    checkNumber: t.type === 'check' ? t.checkNumber : null,
+    routingNumber: t.type === 'check' ? t.routingNumber : null,
+    bankAccount: t.type === 'check' ? t.bankAccount : null,
+    cardBrand: t.type === 'card' ? t.brand : null,
+    cardLast4: t.type === 'card' ? t.last4 : null,
+    authCode: t.type === 'card' ? t.authCode : null,
+    moneyOrderSerial: t.type === 'money_order' ? t.serial : null,
+  }));
 }
 
-async function postInTransaction(
-  trx: Knex.Transaction,
-  ctx: ServiceContext,
-  input: PostPaymentInput,
-  cashier: Cashier,
-  policy: AllocationPolicy,
-  now: Date,
-  businessDate: string,
-): Promise<PostedPayment> {
-  const account = await getAccountRow(trx, input.accountNumber, {
-    withPending: true,
-    openTillOf: { terminalCode: ctx.terminal.code, cashierId: cashier.id },
-  });
-  if (!account.open_till_id) throw new CounterError('TILL_NOT_OPEN', TILL_NOT_OPEN_MESSAGE);
-  const till = { id: account.open_till_id };
-  const settlement = settleTenders(input.amountCents, input.tenders, {
-    cashOnly: account.cash_only === 1,
-    confirmOvertenderCredit: input.confirmOvertenderCredit,
-  });
-  const items = await effectiveOpenItems(trx, input.accountNumber);
-  const allocation = allocatePayment(settlement.appliedCents, items, policy);
-  const journal = paymentJournal(input.accountNumber, settlement);
-  const balanceAfterCents = subCents(
-    addCents(account.balance_cents, account.pending_cents ?? 0),
-    settlement.appliedCents,
-  );
-
-  const transactionId = newId();
-  const receiptNumber = await nextReceiptNumber(trx, ctx);
-  await insertTransaction(
-    trx,
-    {
-      id: transactionId,
-      request_id: input.requestId,
+/**
+ * A bill payment: tenders settled by the shared rules, allocated over the account's open items by the
+ * allocation policy, the balance after it on the receipt.
+ */
+export const paymentPosting = definePosting<PostPaymentInput, Record<string, never>, AllocationPolicy>({
+  name: 'payment',
+  requestId: (input) => input.requestId,
+  prepare: (ctx) => loadAllocationPolicy(ctx.db),
+  async plan(tx, input, policy) {
+    const { trx, ctx, cashier } = tx;
+    const account = await getAccountRow(trx, input.accountNumber, {
+      withPending: true,
+      openTillOf: { terminalCode: ctx.terminal.code, cashierId: cashier.id },
+    });
+    if (!account.open_till_id) throw new CounterError('TILL_NOT_OPEN', TILL_NOT_OPEN_MESSAGE);
+    const settlement = settleTenders(input.amountCents, input.tenders, {
+      cashOnly: account.cash_only === 1,
+      confirmOvertenderCredit: input.confirmOvertenderCredit,
+    });
+    const items = await effectiveOpenItems(trx, input.accountNumber);
+    const allocation = allocatePayment(settlement.appliedCents, items, policy);
+    const journal = paymentJournal(input.accountNumber, settlement);
+    const balanceAfterCents = subCents(
+      addCents(account.balance_cents, account.pending_cents ?? 0),
+      settlement.appliedCents,
+    );
+    const allocationRows = [
+      ...allocation.allocations.map((a) => ({ item_id: a.itemId, category: a.category, cents: a.cents })),
+      ...(allocation.unappliedCents > 0
+        ? [{ item_id: null, category: 'unapplied_credit', cents: allocation.unappliedCents }]
+        : []),
+    ];
+    return {
       kind: 'payment',
-      account_number: input.accountNumber,
-      amount_cents: input.amountCents,
-      applied_cents: settlement.appliedCents,
-      change_cents: settlement.changeCents,
-      credit_cents: settlement.creditCents,
-      cashier_id: cashier.id,
-      terminal_code: ctx.terminal.code,
-      till_id: till.id,
-      receipt_number: receiptNumber,
-      business_date: businessDate,
-      created_at: now.toISOString(),
-    },
-    journal,
-  );
-  await insertTenders(trx, transactionId, input.tenders, settlement);
-
-  const allocationRows = [
-    ...allocation.allocations.map((a) => ({
-      transaction_id: transactionId,
-      item_id: a.itemId,
-      category: a.category,
-      cents: a.cents,
-    })),
-    ...(allocation.unappliedCents > 0
-      ? [
-          {
-            transaction_id: transactionId,
-            item_id: null,
-            category: 'unapplied_credit',
-            cents: allocation.unappliedCents,
-          },
-        ]
-      : []),
-  ];
-  if (allocationRows.length) await trx('allocations').insert(allocationRows);
-
-  const model: ReceiptModel = {
-    company: ctx.company,
-    terminal: { code: ctx.terminal.code, name: ctx.terminal.name },
-    cashier: { id: cashier.id, name: cashier.name },
-    at: now,
-    timeZone: ctx.clock.timeZone,
-    receiptNumber,
-    title: 'BILL PAYMENT',
-    account: { number: input.accountNumber, name: account.name },
-    items: [{ label: 'Payment on account', amountCents: settlement.appliedCents }],
-    totalCents: settlement.appliedCents,
-    tenders: receiptTenders(input.tenders),
-    changeCents: settlement.changeCents,
-    creditCents: settlement.creditCents,
-    balanceAfterCents,
-    balanceAsOf: account.as_of,
-    offline: !ctx.isOnline(),
-    footer: ctx.company.footer,
-  };
-  await trx('receipts').insert({
-    number: receiptNumber,
-    transaction_id: transactionId,
-    kind: 'payment',
-    model: JSON.stringify(model),
-    created_at: now.toISOString(),
-  });
-
-  await enqueue(
-    trx,
-    'payment.posted',
-    {
-      transactionId,
-      requestId: input.requestId,
       accountNumber: input.accountNumber,
       amountCents: input.amountCents,
       appliedCents: settlement.appliedCents,
       changeCents: settlement.changeCents,
       creditCents: settlement.creditCents,
-      tenders: input.tenders,
-      allocations: allocation.allocations,
-      unappliedCents: allocation.unappliedCents,
+      tillId: account.open_till_id,
       journal,
-      receiptNumber,
-      cashierId: cashier.id,
-      terminalCode: ctx.terminal.code,
-      branch: ctx.terminal.branch,
-      tillId: till.id,
-      businessDate,
-      createdAt: now.toISOString(),
-    },
-    now,
-  );
-  await appendAudit(
-    trx,
-    {
-      actor: cashier.id,
-      action: 'payment.post',
-      entityType: 'transaction',
-      entityId: transactionId,
-      details: {
-        accountNumber: input.accountNumber,
-        amountCents: settlement.appliedCents,
-        receiptNumber,
-        tenders: input.tenders.map((t) => t.type),
+      tenders: paymentTenderLines(input.tenders, settlement),
+      async write(w, ids) {
+        if (allocationRows.length)
+          await w('allocations').insert(
+            allocationRows.map((r) => ({ ...r, transaction_id: ids.transactionId })),
+          );
       },
-    },
-    now,
-  );
-  return {
-    transactionId,
-    receiptNumber,
-    replay: false,
-    drawerTenders: input.tenders.some((t) => DRAWER_TENDERS.includes(t.type)),
-  };
+      receipt: {
+        title: 'BILL PAYMENT',
+        account: { number: input.accountNumber, name: account.name },
+        items: [{ label: 'Payment on account', amountCents: settlement.appliedCents }],
+        totalCents: settlement.appliedCents,
+        tenders: receiptTenders(input.tenders),
+        changeCents: settlement.changeCents,
+        creditCents: settlement.creditCents,
+        balanceAfterCents,
+        balanceAsOf: account.as_of,
+        footer: ctx.company.footer,
+      },
+      event: (base) => ({
+        type: 'payment.posted',
+        payload: {
+          transactionId: base.transactionId,
+          requestId: base.requestId,
+          accountNumber: input.accountNumber,
+          amountCents: input.amountCents,
+          appliedCents: settlement.appliedCents,
+          changeCents: settlement.changeCents,
+          creditCents: settlement.creditCents,
+          tenders: input.tenders,
+          allocations: allocation.allocations,
+          unappliedCents: allocation.unappliedCents,
+          journal,
+          receiptNumber: base.receiptNumber ?? '',
+          cashierId: base.cashierId,
+          terminalCode: base.terminalCode,
+          branch: base.branch,
+          tillId: base.tillId,
+          businessDate: base.businessDate,
+          createdAt: base.createdAt,
+        },
+      }),
+      audit: {
+        action: 'payment.post',
+        details: {
+          accountNumber: input.accountNumber,
+          amountCents: settlement.appliedCents,
+          tenders: input.tenders.map((t) => t.type),
+        },
+      },
+      drawer: input.tenders.some((t) => DRAWER_TENDERS.includes(t.type)),
+      result: {},
+    };
+  },
+});
+
+export async function postPayment(
+  ctx: ServiceContext,
+  input: PostPaymentInput,
+  cashier: Cashier,
+): Promise<Posted<Record<string, never>>> {
+  return paymentPosting.post(ctx, cashier, input);
 }
 
 type TxRow = {
@@ -295,7 +230,7 @@ export async function paymentSummaries(
 
 export async function paymentResult(
   ctx: ServiceContext,
-  posted: PostedPayment,
+  posted: { transactionId: string },
 ): Promise<Omit<PostPaymentOutput, 'receipt' | 'drawerOpened'>> {
   const [payment] = await paymentSummaries(ctx.db, (q) => q.where('t.id', posted.transactionId));
   if (!payment) throw new CounterError('NOT_FOUND', 'The payment was not found.');
