@@ -132,7 +132,9 @@ export type Posted<R> = Ids & { replay: boolean; drawer: boolean; print: boolean
 export type PostingDef<I, R, P = undefined> = {
   /** The posting's name: a request id belongs to one name only. */
   name: string;
-  requestId(input: I): string;
+  requestId(input: I, prepared: P): string;
+  /** What identifies the request's details for a repeat (the input without configuration). */
+  fingerprint?(input: I): unknown;
   approval?(input: I): Approval | undefined;
   /**
    * A repeated request normally replays the first result; a posting whose request id is derived from
@@ -143,7 +145,7 @@ export type PostingDef<I, R, P = undefined> = {
    * Reads that need no guarding and must not wait inside the transaction (cached policy data read
    * through the shared connection). Never a money check: those belong in the plan.
    */
-  prepare?(ctx: ServiceContext, input: I): Promise<P>;
+  prepare?(ctx: ServiceContext, input: I, cashier: Cashier): Promise<P>;
   plan(tx: PostingTx, input: I, prepared: P): Promise<Plan<R>>;
 };
 
@@ -272,7 +274,7 @@ async function run<I, R, P>(
   hash: string,
   trx: Knex.Transaction,
 ): Promise<Posted<R>> {
-  const requestId = def.requestId(input);
+  const requestId = def.requestId(input, prepared);
   const prior = await priorOf(trx, requestId);
   if (prior) return replay(def, input, hash, prior);
   const tx: PostingTx = {
@@ -393,8 +395,8 @@ export function definePosting<I, R, P = undefined>(def: PostingDef<I, R, P>): Po
   return {
     ...def,
     async post(ctx, cashier, input) {
-      const hash = requestFingerprint(input);
-      const prepared = (def.prepare ? await def.prepare(ctx, input) : undefined) as P;
+      const hash = requestFingerprint(def.fingerprint ? def.fingerprint(input) : input);
+      const prepared = (def.prepare ? await def.prepare(ctx, input, cashier) : undefined) as P;
       // A signed-in supervisor approves their own. A CSR's call may carry a supervisor's ID and PIN:
       // checked only when the plan needs it, so a PIN mistyped for nothing never blocks the posting.
       const approver: Approver = {
@@ -414,7 +416,7 @@ export function definePosting<I, R, P = undefined>(def: PostingDef<I, R, P>): Po
         }
       } catch (err) {
         if (!isDuplicateRequest(err)) throw err;
-        const prior = await priorOf(ctx.db, def.requestId(input));
+        const prior = await priorOf(ctx.db, def.requestId(input, prepared));
         if (!prior) throw err;
         return replay(def, input, hash, prior);
       }

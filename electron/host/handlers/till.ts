@@ -3,21 +3,23 @@ import path from 'node:path';
 
 import type { tillChannels, ZReport } from '../../../shared/api/channels/till.js';
 import { CounterError } from '../../../shared/api/errors.js';
-import type { Receipt } from '../../../shared/api/schemas.js';
 import { decodeEscPos } from '../../../shared/escpos/decoder.js';
 import { appendAudit, verifyAuditChain } from '../../services/audit/audit.js';
 import type { ServiceContext } from '../../services/context.js';
 import type { CounterDevices } from '../../services/devices/index.js';
+import { afterCommit, receiptOf } from '../../kernel/effects.js';
+import { closeTill } from '../../services/till/close.js';
 import {
-  closeTill,
-  dropCash,
-  openTill,
+  dropPosting,
+  openTillPosting,
+  paidOutPosting,
+  refundPosting,
+  voidPosting,
+} from '../../services/till/postings.js';
+import {
   openTillOf,
-  paidOut,
-  refundCredit,
   tillFigures,
   tillSummary,
-  voidPayment,
   type TillPolicy,
   type TillRow,
 } from '../../services/till/till.js';
@@ -85,11 +87,7 @@ export function tillHandlers(
   policy: TillPolicy,
   reportsDir: string,
 ): HandlerMap<keyof typeof tillChannels> {
-  const { ctx, devices, receipts, pushStatus, sync } = deps;
-  const slipReceipt = async (receiptNumber: string | null): Promise<Receipt> => {
-    if (!receiptNumber) throw new Error('slip without a receipt number');
-    return receipts.printOriginal(receiptNumber);
-  };
+  const { ctx, devices, pushStatus, sync } = deps;
   const after = (): void => {
     sync.nudge();
     pushStatus();
@@ -107,49 +105,53 @@ export function tillHandlers(
       return till ? tillSummary(ctx.db, till, policy) : null;
     },
     'till.open': async (input, session) => {
-      const till = await openTill(ctx, cashierOf(session), input.counts, policy);
-      after();
+      const cashier = cashierOf(session);
+      const posted = await openTillPosting.post(ctx, cashier, { counts: input.counts, policy });
+      await afterCommit(deps, posted);
+      const till = (await ctx.db('tills').where('id', posted.result.tillId).first()) as TillRow;
       return tillSummary(ctx.db, till, policy);
     },
     'till.drop': async (input, session) => {
-      const slip = await dropCash(ctx, cashierOf(session), input, policy);
-      const receipt = slip.replay
-        ? await receipts.get(slip.receiptNumber ?? '')
-        : await slipReceipt(slip.receiptNumber);
-      if (!slip.replay) await devices.kickDrawer();
-      after();
-      return { transactionId: slip.transactionId, amountCents: slip.amountCents, receipt };
+      const posted = await dropPosting.post(ctx, cashierOf(session), { input, policy });
+      const effects = await afterCommit(deps, posted);
+      return {
+        transactionId: posted.transactionId,
+        amountCents: posted.result.amountCents,
+        receipt: receiptOf(effects),
+      };
     },
     'till.paidOut': async (input, session) => {
-      const slip = await paidOut(ctx, cashierOf(session), input);
-      const receipt = slip.replay
-        ? await receipts.get(slip.receiptNumber ?? '')
-        : await slipReceipt(slip.receiptNumber);
-      if (!slip.replay) await devices.kickDrawer();
-      after();
-      return { transactionId: slip.transactionId, amountCents: slip.amountCents, receipt };
+      const posted = await paidOutPosting.post(ctx, cashierOf(session), input);
+      const effects = await afterCommit(deps, posted);
+      return {
+        transactionId: posted.transactionId,
+        amountCents: posted.result.amountCents,
+        receipt: receiptOf(effects),
+      };
     },
     'payments.void': async (input, session) => {
-      const slip = await voidPayment(ctx, cashierOf(session), input);
-      const receipt = await slipReceipt(slip.receiptNumber);
-      const drawerOpened = slip.drawer ? await devices.kickDrawer() : false;
-      after();
-      return { voidTransactionId: slip.transactionId, receipt, drawerOpened };
+      const posted = await voidPosting.post(ctx, cashierOf(session), input);
+      const effects = await afterCommit(deps, posted);
+      return {
+        voidTransactionId: posted.transactionId,
+        receipt: receiptOf(effects),
+        drawerOpened: effects.drawerOpened,
+      };
     },
     'refunds.post': async (input, session) => {
-      const slip = await refundCredit(ctx, cashierOf(session), input, policy);
-      const receipt = slip.replay
-        ? await receipts.get(slip.receiptNumber ?? '')
-        : await slipReceipt(slip.receiptNumber);
-      const drawerOpened = slip.drawer && !slip.replay ? await devices.kickDrawer() : false;
-      after();
-      return { transactionId: slip.transactionId, receipt, drawerOpened };
+      const posted = await refundPosting.post(ctx, cashierOf(session), { input, policy });
+      const effects = await afterCommit(deps, posted);
+      return {
+        transactionId: posted.transactionId,
+        receipt: receiptOf(effects),
+        drawerOpened: effects.drawerOpened,
+      };
     },
     'till.close': async (input, session) => {
       const result = await closeTill(ctx, cashierOf(session), input, policy);
       if (result.status === 'needs_supervisor')
         return { status: 'needs_supervisor', figures: result.figures };
-      const z = await printZ(ctx, devices, result.till, reportsDir, false);
+      const z = await printZ(ctx, devices, result.till, reportsDir, result.replay);
       after();
       return { status: 'closed', figures: result.figures, z };
     },
