@@ -82,6 +82,24 @@ async function printZ(
   };
 }
 
+/** The Z report of a closed till as it stands, without printing it. */
+async function zView(ctx: ServiceContext, till: TillRow): Promise<ZReport> {
+  const model = await buildZModel(ctx.db, till, {
+    company: ctx.company,
+    terminal: ctx.terminal,
+    timeZone: ctx.clock.timeZone,
+  });
+  const row = (await ctx.db('z_reports').where('z_number', model.zNumber).first()) as ZRow | undefined;
+  return {
+    zNumber: model.zNumber,
+    tillId: till.id,
+    lines: decodeEscPos(composeZReport(model)).lines,
+    pdfPath: row?.pdf_path ?? '',
+    printed: (row?.print_count ?? 0) > 0,
+    printError: row?.last_print_error ?? null,
+  };
+}
+
 export function tillHandlers(
   deps: HostDeps,
   policy: TillPolicy,
@@ -151,7 +169,10 @@ export function tillHandlers(
       const result = await closeTill(ctx, cashierOf(session), input, policy);
       if (result.status === 'needs_supervisor')
         return { status: 'needs_supervisor', figures: result.figures };
-      const z = await printZ(ctx, devices, result.till, reportsDir, result.replay);
+      // A repeated close answers with the first close's Z report; only the first prints it.
+      const z = result.replay
+        ? await zView(ctx, result.till)
+        : await printZ(ctx, devices, result.till, reportsDir, false);
       after();
       return { status: 'closed', figures: result.figures, z };
     },
@@ -182,22 +203,7 @@ export function tillHandlers(
         throw new CounterError('NOT_FOUND', 'No closed till with that id on this terminal.', 'tillId');
       if (cashier.role === 'csr' && till.cashier_id !== cashier.id)
         throw new CounterError('FORBIDDEN', "Only a supervisor can see another cashier's Z report.");
-      if (!input.reprint) {
-        const model = await buildZModel(ctx.db, till, {
-          company: ctx.company,
-          terminal: ctx.terminal,
-          timeZone: ctx.clock.timeZone,
-        });
-        const row = (await ctx.db('z_reports').where('z_number', model.zNumber).first()) as ZRow | undefined;
-        return {
-          zNumber: model.zNumber,
-          tillId: till.id,
-          lines: decodeEscPos(composeZReport(model)).lines,
-          pdfPath: row?.pdf_path ?? '',
-          printed: (row?.print_count ?? 0) > 0,
-          printError: row?.last_print_error ?? null,
-        };
-      }
+      if (!input.reprint) return zView(ctx, till);
       const z = await printZ(ctx, devices, till, reportsDir, true);
       await ctx.db.transaction((trx) =>
         appendAudit(
