@@ -1,11 +1,10 @@
 /** Core handlers: session, status, account lookup, scans, payments, receipts. */
 import type { coreChannels } from '../../../shared/api/contract.js';
 import type { Status } from '../../../shared/api/status.js';
-import { addCents } from '../../../shared/money.js';
 import { classifyScan } from '../../../shared/validators/scan.js';
 import { getAccountDetail, getAccountRow, searchAccounts } from '../../services/accounts/accounts.js';
 import { signIn, signOut } from '../../services/auth/auth.js';
-import { paymentResult, paymentSummaries, postPayment } from '../../services/ledger/payments.js';
+import { paymentResult, postPayment, todaySummary } from '../../services/ledger/payments.js';
 import { afterCommit, receiptOf } from '../../kernel/effects.js';
 import { cashierOf, type HandlerMap, type HostDeps } from './types.js';
 
@@ -55,38 +54,7 @@ export function coreHandlers(
       const effects = await afterCommit(deps, posted);
       return { ...(await paymentResult(ctx, posted)), ...effects, receipt: receiptOf(effects) };
     },
-    'payments.today': async () => {
-      const businessDate = clock.today();
-      const payments = await paymentSummaries(db, (q) =>
-        q.where('t.business_date', businessDate).andWhere('t.terminal_code', ctx.terminal.code),
-      );
-      const byTender = (await db('tenders as d')
-        .join('transactions as t', 't.id', 'd.transaction_id')
-        .where('t.business_date', businessDate)
-        .andWhere('t.terminal_code', ctx.terminal.code)
-        .whereIn('t.kind', ['payment', 'void'])
-        .groupBy('d.type')
-        .select(
-          'd.type',
-          db.raw('SUM(CASE WHEN d.amount_cents > 0 THEN 1 ELSE -1 END) as count'),
-          db.raw('SUM(d.net_cents) as amountCents'),
-        )) as {
-        type: string;
-        count: number;
-        amountCents: number;
-      }[];
-      return {
-        businessDate,
-        payments,
-        totals: {
-          count: payments.filter((p) => p.kind === 'payment' && !p.voidedBy).length,
-          amountCents: addCents(
-            ...payments.filter((p) => p.kind === 'payment' || p.kind === 'void').map((p) => p.amountCents),
-          ),
-          byTender,
-        },
-      };
-    },
+    'payments.today': () => todaySummary(ctx),
     'receipts.get': (input) => receipts.get(input.receiptNumber),
     'receipts.reprint': async (input, session) => {
       const receipt = await receipts.reprint(input.receiptNumber, cashierOf(session));

@@ -1,13 +1,7 @@
 /** Till handlers: open, drop, paid-out, void, refund, blind close and Z report, the supervisor's view, audit check. */
-import path from 'node:path';
-
-import type { tillChannels, ZReport } from '../../../shared/api/channels/till.js';
-import { CounterError } from '../../../shared/api/errors.js';
-import { decodeEscPos } from '../../../shared/escpos/decoder.js';
-import { appendAudit, verifyAuditChain } from '../../services/audit/audit.js';
-import type { ServiceContext } from '../../services/context.js';
-import type { CounterDevices } from '../../services/devices/index.js';
+import type { tillChannels } from '../../../shared/api/channels/till.js';
 import { afterCommit, receiptOf } from '../../kernel/effects.js';
+import { recordAudit, verifyAuditChain } from '../../services/audit/audit.js';
 import { closeTill } from '../../services/till/close.js';
 import {
   dropPosting,
@@ -16,89 +10,9 @@ import {
   refundPosting,
   voidPosting,
 } from '../../services/till/postings.js';
-import {
-  openTillOf,
-  tillFigures,
-  tillSummary,
-  type TillPolicy,
-  type TillRow,
-} from '../../services/till/till.js';
-import { buildZModel, composeZReport, writeZPdf } from '../../services/till/z-report.js';
+import { openTillOf, tillById, tillSummary, type TillPolicy } from '../../services/till/till.js';
+import { closedTillFor, printZ, reprintZ, tillsOf, zView } from '../../services/till/z-store.js';
 import { cashierOf, type HandlerMap, type HostDeps } from './types.js';
-
-type ZRow = {
-  z_number: string;
-  till_id: string;
-  pdf_path: string;
-  print_count: number;
-  last_print_error: string | null;
-};
-
-async function printZ(
-  ctx: ServiceContext,
-  devices: CounterDevices,
-  till: TillRow,
-  reportsDir: string,
-  duplicate: boolean,
-): Promise<ZReport> {
-  const model = await buildZModel(ctx.db, till, {
-    company: ctx.company,
-    terminal: ctx.terminal,
-    timeZone: ctx.clock.timeZone,
-  });
-  const zNumber = model.zNumber;
-  let row = (await ctx.db('z_reports').where('z_number', zNumber).first()) as ZRow | undefined;
-  if (!row) {
-    const pdfPath = path.join(reportsDir, `${zNumber}.pdf`);
-    await writeZPdf(model, pdfPath);
-    await ctx.db('z_reports').insert({
-      z_number: zNumber,
-      till_id: till.id,
-      model: JSON.stringify(model),
-      pdf_path: pdfPath,
-      created_at: ctx.clock.now().toISOString(),
-    });
-    row = { z_number: zNumber, till_id: till.id, pdf_path: pdfPath, print_count: 0, last_print_error: null };
-  }
-  const bytes = composeZReport({ ...model, duplicate: duplicate && row.print_count > 0 });
-  let printError: string | null = null;
-  try {
-    await devices.printer().print(bytes);
-    await ctx
-      .db('z_reports')
-      .where('z_number', zNumber)
-      .update({ print_count: row.print_count + 1, last_print_error: null });
-  } catch (err) {
-    printError = err instanceof Error ? err.message : String(err);
-    await ctx.db('z_reports').where('z_number', zNumber).update({ last_print_error: printError });
-  }
-  return {
-    zNumber,
-    tillId: till.id,
-    lines: decodeEscPos(bytes).lines,
-    pdfPath: row.pdf_path,
-    printed: printError === null,
-    printError,
-  };
-}
-
-/** The Z report of a closed till as it stands, without printing it. */
-async function zView(ctx: ServiceContext, till: TillRow): Promise<ZReport> {
-  const model = await buildZModel(ctx.db, till, {
-    company: ctx.company,
-    terminal: ctx.terminal,
-    timeZone: ctx.clock.timeZone,
-  });
-  const row = (await ctx.db('z_reports').where('z_number', model.zNumber).first()) as ZRow | undefined;
-  return {
-    zNumber: model.zNumber,
-    tillId: till.id,
-    lines: decodeEscPos(composeZReport(model)).lines,
-    pdfPath: row?.pdf_path ?? '',
-    printed: (row?.print_count ?? 0) > 0,
-    printError: row?.last_print_error ?? null,
-  };
-}
 
 export function tillHandlers(
   deps: HostDeps,
@@ -126,8 +40,7 @@ export function tillHandlers(
       const cashier = cashierOf(session);
       const posted = await openTillPosting.post(ctx, cashier, { counts: input.counts, policy });
       await afterCommit(deps, posted);
-      const till = (await ctx.db('tills').where('id', posted.result.tillId).first()) as TillRow;
-      return tillSummary(ctx.db, till, policy);
+      return tillSummary(ctx.db, await tillById(ctx.db, posted.result.tillId), policy);
     },
     'till.drop': async (input, session) => {
       const posted = await dropPosting.post(ctx, cashierOf(session), { input, policy });
@@ -172,67 +85,26 @@ export function tillHandlers(
       // A repeated close answers with the first close's Z report; only the first prints it.
       const z = result.replay
         ? await zView(ctx, result.till)
-        : await printZ(ctx, devices, result.till, reportsDir, false);
+        : await printZ(ctx, devices.printer(), result.till, reportsDir, false);
       after();
       return { status: 'closed', figures: result.figures, z };
     },
-    'till.list': async (input) => {
-      const date = input.businessDate ?? ctx.clock.today();
-      const tills = (await ctx
-        .db('tills')
-        .where({ terminal_code: ctx.terminal.code, business_date: date })
-        .orderBy('opened_at')) as TillRow[];
-      return {
-        tills: await Promise.all(
-          tills.map(async (t) => ({
-            ...(await tillSummary(ctx.db, t, policy)),
-            figures: await tillFigures(ctx.db, t),
-            overShortCents: t.over_short_cents,
-            approvedBy: t.approved_by,
-          })),
-        ),
-      };
-    },
+    'till.list': async (input) => ({
+      tills: await tillsOf(ctx, policy, input.businessDate ?? ctx.clock.today()),
+    }),
     'till.zReport': async (input, session) => {
       const cashier = cashierOf(session);
-      const till = (await ctx
-        .db('tills')
-        .where({ id: input.tillId, terminal_code: ctx.terminal.code })
-        .first()) as TillRow | undefined;
-      if (!till || till.status !== 'closed')
-        throw new CounterError('NOT_FOUND', 'No closed till with that id on this terminal.', 'tillId');
-      if (cashier.role === 'csr' && till.cashier_id !== cashier.id)
-        throw new CounterError('FORBIDDEN', "Only a supervisor can see another cashier's Z report.");
+      const till = await closedTillFor(ctx, cashier, input.tillId);
       if (!input.reprint) return zView(ctx, till);
-      const z = await printZ(ctx, devices, till, reportsDir, true);
-      await ctx.db.transaction((trx) =>
-        appendAudit(
-          trx,
-          {
-            actor: cashier.id,
-            action: 'till.zReprint',
-            entityType: 'till',
-            entityId: till.id,
-            details: { zNumber: z.zNumber },
-          },
-          ctx.clock.now(),
-        ),
-      );
-      return z;
+      return reprintZ(ctx, devices.printer(), cashier, till, reportsDir);
     },
     'audit.verify': async (_input, session) => {
       const result = await verifyAuditChain(ctx.db);
-      await ctx.db.transaction((trx) =>
-        appendAudit(
-          trx,
-          {
-            actor: cashierOf(session).id,
-            action: 'audit.verify',
-            details: { ok: result.ok, entries: result.entries },
-          },
-          ctx.clock.now(),
-        ),
-      );
+      await recordAudit(ctx, {
+        actor: cashierOf(session).id,
+        action: 'audit.verify',
+        details: { ok: result.ok, entries: result.entries },
+      });
       return result;
     },
   };

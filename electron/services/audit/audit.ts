@@ -71,6 +71,15 @@ export async function appendAudit(
   return row.id;
 }
 
+/** Records an action that changes nothing else (a reprint, a check, a setting looked at) in its own transaction. */
+export async function recordAudit(
+  ctx: { db: Knex; clock: { now(): Date } },
+  entry: AuditEntry,
+): Promise<string> {
+  const at = ctx.clock.now();
+  return ctx.db.transaction((trx) => appendAudit(trx, entry, at));
+}
+
 export type AuditVerification =
   | { ok: true; entries: number }
   | { ok: false; entries: number; brokenAt: number; id: string; reason: string };

@@ -5,7 +5,7 @@
  */
 import type { Knex } from 'knex';
 
-import type { ChannelParsedInput, PostPaymentOutput } from '../../../shared/api/contract.js';
+import type { ChannelParsedInput, PostPaymentOutput, Today } from '../../../shared/api/contract.js';
 import { CounterError } from '../../../shared/api/errors.js';
 import type { Cashier, PaymentSummary, Tender } from '../../../shared/api/schemas.js';
 import { allocatePayment, type AllocationPolicy } from '../../../shared/domain/allocation.js';
@@ -236,4 +236,35 @@ export async function paymentResult(
   if (!payment) throw new CounterError('NOT_FOUND', 'The payment was not found.');
   const account = await getAccountDetail(ctx.db, payment.accountNumber, ctx.clock.today());
   return { payment, account };
+}
+
+/** Today's postings on this terminal, with their totals per tender (F10). */
+export async function todaySummary(ctx: ServiceContext): Promise<Today> {
+  const { db, clock } = ctx;
+  const businessDate = clock.today();
+  const payments = await paymentSummaries(db, (q) =>
+    q.where('t.business_date', businessDate).andWhere('t.terminal_code', ctx.terminal.code),
+  );
+  const byTender = (await db('tenders as d')
+    .join('transactions as t', 't.id', 'd.transaction_id')
+    .where('t.business_date', businessDate)
+    .andWhere('t.terminal_code', ctx.terminal.code)
+    .whereIn('t.kind', ['payment', 'void'])
+    .groupBy('d.type')
+    .select(
+      'd.type',
+      db.raw('SUM(CASE WHEN d.amount_cents > 0 THEN 1 ELSE -1 END) as count'),
+      db.raw('SUM(d.net_cents) as amountCents'),
+    )) as { type: string; count: number; amountCents: number }[];
+  return {
+    businessDate,
+    payments,
+    totals: {
+      count: payments.filter((p) => p.kind === 'payment' && !p.voidedBy).length,
+      amountCents: addCents(
+        ...payments.filter((p) => p.kind === 'payment' || p.kind === 'void').map((p) => p.amountCents),
+      ),
+      byTender,
+    },
+  };
 }

@@ -102,3 +102,10 @@ export async function tillSummary(db: Knex, till: TillRow, policy: TillPolicy): 
     zNumber: till.z_number,
   };
 }
+
+/** A till of this counter by id. */
+export async function tillById(db: Knex, id: string): Promise<TillRow> {
+  const till = (await db('tills').where('id', id).first()) as TillRow | undefined;
+  if (!till) throw new Error(`till ${id} is not on this counter`);
+  return till;
+}

@@ -71,6 +71,14 @@ export const TillFiguresSchema = z.object({
   expectedMoneyOrders: TallySchema,
   expectedCardCents: CentsSchema,
 });
+
+/** A till in the supervisor's list of the terminal's tills, with its figures. */
+export const TillListEntrySchema = TillSummarySchema.extend({
+  figures: TillFiguresSchema,
+  overShortCents: CentsSchema.nullable(),
+  approvedBy: z.string().nullable(),
+});
+export type TillListEntry = z.infer<typeof TillListEntrySchema>;
 export type TillFigures = z.infer<typeof TillFiguresSchema>;
 
 export const CloseFiguresSchema = z.object({
@@ -160,15 +168,7 @@ export const tillChannels = {
   },
   'till.list': {
     input: z.object({ businessDate: z.string().optional() }).strict(),
-    output: z.object({
-      tills: z.array(
-        TillSummarySchema.extend({
-          figures: TillFiguresSchema,
-          overShortCents: CentsSchema.nullable(),
-          approvedBy: z.string().nullable(),
-        }),
-      ),
-    }),
+    output: z.object({ tills: z.array(TillListEntrySchema) }),
     access: ['supervisor', 'admin'],
   },
   'till.zReport': {
