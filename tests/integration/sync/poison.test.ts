@@ -26,7 +26,7 @@ import { verify } from '../../../server/src/domain/verify.js';
 import { PushResponseSchema, type PushEvent, type PushResponse } from '../../../shared/sync/protocol.js';
 import { tempDir } from '../../support/counter.js';
 import { createTestDatabase } from '../../support/pg.js';
-import { event, paymentEvent, paymentPayload } from '../../support/sync-events.js';
+import { event, paymentEvent, type paymentPayload } from '../../support/sync-events.js';
 
 const TODAY = '2026-11-25';
 
@@ -186,6 +186,97 @@ describe.each([
     expect(res.acked.map((x) => x.seq)).toEqual([2]);
     expect(await balance(a)).toBe(bal);
     expect(await items(a)).toEqual(before);
+    const report = await verify(s.db);
+    expect(report.balanceMismatches).toEqual([]);
+    expect(report.unbalancedJournals).toEqual([]);
+  });
+
+  /** Makes the payment applier fail, the way a bug would, for one transaction id. */
+  function breakPaymentsFor(transactionId: string, how: 'after-changing' | 'at-write'): void {
+    appliers['payment.posted'] = {
+      ...original,
+      async apply(batch, ev, payload) {
+        const outcome = await original.apply(batch, ev, payload);
+        if ((payload as { transactionId: string }).transactionId !== transactionId) return outcome;
+        // The batch was already changed (balance moved, items allocated): the failure leaves it half-done.
+        if (how === 'after-changing')
+          throw new TypeError(`Cannot read properties of undefined (reading 'x')`);
+        // A row the database refuses when the batch is written at the end: no applier to blame.
+        batch.insert('journal_lines', { transaction_id: transactionId, no_such_column: 1 });
+        return outcome;
+      },
+    } as Applier<unknown>;
+  }
+
+  it('holds an event whose applier throws an unexpected error; the events before and after it apply', async () => {
+    const t = await enroll();
+    const [a, b] = [demoAccountNumber(4), demoAccountNumber(5)];
+    const [balA, balB] = [await balance(a), await balance(b)];
+    const events = [
+      paymentEvent(1, { accountNumber: a, amountCents: 100 }),
+      paymentEvent(2, { accountNumber: b, amountCents: 200 }),
+      paymentEvent(3, { accountNumber: a, amountCents: 300 }),
+      paymentEvent(4, { accountNumber: b, amountCents: 400 }),
+    ];
+    breakPaymentsFor((events[1]!.payload as { transactionId: string }).transactionId, 'after-changing');
+    const res = await push(t, events);
+    expect(res.lastSeq).toBe(4);
+    expect(res.acked.map((x) => x.seq)).toEqual([1, 3, 4]);
+    expect(res.rejected).toEqual([
+      {
+        id: events[1]!.id,
+        seq: 2,
+        code: 'SERVER_ERROR',
+        message: expect.stringMatching(/failed to apply this payment\.posted event \(Cannot read properties/),
+      },
+    ]);
+    // The failed event's half-done effect is gone: only the applied payments moved the balances.
+    expect(await balance(a)).toBe(balA - 400);
+    expect(await balance(b)).toBe(balB - 400);
+    expect(await lastSeq(t.terminalId)).toBe(4);
+    const held = (await s.db.knex('events').where({ terminal_id: t.terminalId, seq: 2 }).first()) as {
+      status: string;
+      reject_code: string;
+    };
+    expect(held).toMatchObject({ status: 'rejected', reject_code: 'SERVER_ERROR' });
+    const report = await verify(s.db);
+    expect(report.balanceMismatches).toEqual([]);
+    expect(report.unbalancedJournals).toEqual([]);
+
+    // Fixed: the supervisor's retry sends the same payload as a new event, which applies once.
+    appliers['payment.posted'] = original;
+    const retry = event(5, 'payment.posted', events[1]!.payload);
+    expect((await push(t, [retry])).acked.map((x) => x.seq)).toEqual([5]);
+    expect(await balance(b)).toBe(balB - 600);
+    // A second retry of the same transaction is refused, not applied twice.
+    const again = await push(t, [event(6, 'payment.posted', events[1]!.payload)]);
+    expect(again.rejected).toMatchObject([{ seq: 6, code: 'DUPLICATE_TRANSACTION' }]);
+    expect(await balance(b)).toBe(balB - 600);
+  });
+
+  it('a failure while writing the batch: the first half applies, the rest is sent again, the one bad event is held', async () => {
+    const t = await enroll();
+    const a = demoAccountNumber(7);
+    const bal = await balance(a);
+    const events = Array.from({ length: 9 }, (_, i) =>
+      paymentEvent(i + 1, { accountNumber: a, amountCents: 10 * (i + 1) }),
+    );
+    breakPaymentsFor((events[5]!.payload as { transactionId: string }).transactionId, 'at-write');
+    const { acked, rejected, pushes } = await pushAll(t, events);
+    expect(pushes).toBeGreaterThan(1);
+    expect(acked.sort((x, y) => x - y)).toEqual([1, 2, 3, 4, 5, 7, 8, 9]);
+    expect([...rejected.keys()]).toEqual([6]);
+    expect(rejected.get(6)).toMatchObject({ code: 'SERVER_ERROR' });
+    expect(await balance(a)).toBe(bal - (450 - 60));
+    expect(await lastSeq(t.terminalId)).toBe(9);
+    const stored = (await s.db
+      .knex('events')
+      .where('terminal_id', t.terminalId)
+      .orderBy('seq')
+      .select('seq', 'status')) as { seq: number; status: string }[];
+    expect(stored.map((e) => [Number(e.seq), e.status])).toEqual(
+      events.map((e) => [e.seq, e.seq === 6 ? 'rejected' : 'applied']),
+    );
     const report = await verify(s.db);
     expect(report.balanceMismatches).toEqual([]);
     expect(report.unbalancedJournals).toEqual([]);
