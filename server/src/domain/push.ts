@@ -133,6 +133,8 @@ export async function applyPush(
     took: { count: 0, firstSeq: null },
   };
   for (let retries = 0; ;) {
+    // A failure before the fresh events are chosen must not be read as the last attempt's.
+    plan.took = { count: 0, firstSeq: null };
     try {
       const { response, replays, fresh } = await db.knex.transaction((trx) =>
         pushInTransaction(db, trx, terminal.id, req, opts, plan),

@@ -21,6 +21,7 @@ import { buildServer, type CountertopServer } from '../../../server/src/app.js';
 import { openServerDb, type ServerDb } from '../../../server/src/db/connection.js';
 import { appliers, type Applier } from '../../../server/src/domain/appliers/index.js';
 import { createEnrollmentCode } from '../../../server/src/domain/enroll.js';
+import type { PushOptions } from '../../../server/src/domain/push.js';
 import { seedDemo } from '../../../server/src/domain/seed.js';
 import { verify } from '../../../server/src/domain/verify.js';
 import { PushResponseSchema, type PushEvent, type PushResponse } from '../../../shared/sync/protocol.js';
@@ -32,9 +33,12 @@ const TODAY = '2026-11-25';
 
 type Setup = { server: CountertopServer; db: ServerDb; cleanup(): Promise<void> };
 
+/** The push options the servers run with: a test sets a fault point on it for a while. */
+const pushHooks: PushOptions = {};
+
 async function build(db: ServerDb): Promise<CountertopServer> {
   await seedDemo(db, { count: 30, months: 3, today: TODAY });
-  return buildServer({ db, logger: pino({ level: 'silent' }), rateLimit: false });
+  return buildServer({ db, logger: pino({ level: 'silent' }), rateLimit: false, push: pushHooks });
 }
 
 async function setupSqlite(): Promise<Setup> {
@@ -103,6 +107,7 @@ describe.each([
   });
   afterEach(() => {
     appliers['payment.posted'] = original;
+    delete pushHooks.beforeCommit;
   });
 
   async function enroll(): Promise<{ terminalId: string; token: string }> {
@@ -280,5 +285,33 @@ describe.each([
     const report = await verify(s.db);
     expect(report.balanceMismatches).toEqual([]);
     expect(report.unbalancedJournals).toEqual([]);
+  });
+
+  it("a failure that is no event's fault and does not pass: 500, nothing written, no event held", async () => {
+    const t = await enroll();
+    const a = demoAccountNumber(8);
+    const bal = await balance(a);
+    const events = [1, 2, 3].map((seq) => paymentEvent(seq, { accountNumber: a, amountCents: 100 * seq }));
+    let attempts = 0;
+    pushHooks.beforeCommit = () => {
+      attempts++;
+      return Promise.reject(new Error('the change log is full'));
+    };
+    const res = await s.server.app.inject({
+      method: 'POST',
+      url: '/v1/sync/push',
+      headers: { authorization: `Bearer ${t.token}` },
+      payload: { terminalId: t.terminalId, events },
+    });
+    expect(res.statusCode).toBe(500);
+    // Halved to one event, that one held, still failing: given up (finitely), everything rolled back.
+    expect(attempts).toBe(3); // all three, then the first alone, then the first alone held
+    expect(await s.db.knex('events').where('terminal_id', t.terminalId).select('seq')).toEqual([]);
+    expect(await lastSeq(t.terminalId)).toBe(0);
+    expect(await balance(a)).toBe(bal);
+    // Once it passes, the same push applies everything.
+    delete pushHooks.beforeCommit;
+    expect((await push(t, events)).acked.map((x) => x.seq)).toEqual([1, 2, 3]);
+    expect(await balance(a)).toBe(bal - 600);
   });
 });
