@@ -303,6 +303,51 @@ describe('a poison event', () => {
     expect(JSON.parse(audit[0]!.details)).toMatchObject({ retryId: retry.retryId, code: 'SERVER_ERROR' });
   }, 120_000);
 
+  it('a write failure no applier is blamed for: the counter sends again what the answer did not cover, the bad event is held', async () => {
+    const server = await sqliteServer('write-failure');
+    const h = await counter('write-failure');
+    const csr = await signInWithTill(h);
+    const poison = demoAccountNumber(4);
+    // A row the database refuses when the batch is written at the end.
+    appliers['payment.posted'] = {
+      ...original,
+      async apply(batch, ev, payload) {
+        const outcome = await original.apply(batch, ev, payload);
+        const p = payload as { accountNumber: string; transactionId: string };
+        if (p.accountNumber === poison)
+          batch.insert('journal_lines', { transaction_id: p.transactionId, no_such_column: 1 });
+        return outcome;
+      },
+    } as Applier<unknown>;
+    const accounts = [1, 2, 3, poison, 5, 6, 7].map((a) =>
+      typeof a === 'number' ? demoAccountNumber(a) : a,
+    );
+    for (const [i, acct] of accounts.entries()) await call(h, csr, 'payments.post', paymentInput(i, acct));
+    await enrollCounter(h, server.db, server.url);
+    await drained(h);
+    expect(await outboxCounts(h)).toEqual({ acked: 7, rejected: 1 });
+    const held = (await h.ctx.db('outbox').where('state', 'rejected').first('seq', 'reject_code')) as {
+      seq: number;
+      reject_code: string;
+    };
+    expect(held).toEqual({ seq: 5, reject_code: 'SERVER_ERROR' });
+    const stored = (await server.db.knex('events').orderBy('seq').select('seq', 'status')) as {
+      seq: number;
+      status: string;
+    }[];
+    expect(stored.map((e) => [Number(e.seq), e.status])).toEqual(
+      [1, 2, 3, 4, 5, 6, 7, 8].map((seq) => [seq, seq === 5 ? 'rejected' : 'applied']),
+    );
+    expect((await call<Status>(h, csr, 'status.get')).sync).toMatchObject({
+      state: 'online',
+      queued: 0,
+      rejected: 1,
+    });
+    const report = await verify(server.db);
+    expect(report.balanceMismatches).toEqual([]);
+    expect(report.unbalancedJournals).toEqual([]);
+  }, 60_000);
+
   it('a supervisor marks a held event resolved with a required reason (audited)', async () => {
     const server = await sqliteServer('resolve');
     // The counter knows 50 accounts, the server only 40: a payment to the 45th is held.
