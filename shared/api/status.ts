@@ -28,10 +28,15 @@ export const StatusSchema = z.object({
   }),
   scanner: DeviceStatusSchema,
   sync: z.object({
-    state: z.enum(['online', 'offline', 'not_enrolled']),
+    /**
+     * offline: the server cannot be reached; server_error: it answers but fails or refuses (not a
+     * connection problem, receipts do not say OFFLINE); not_enrolled: no server yet.
+     */
+    state: z.enum(['online', 'offline', 'server_error', 'not_enrolled']),
     queued: z.number().int(),
     oldestQueuedAt: z.string().nullable(),
     lastSyncAt: z.string().nullable(),
+    /** Events the server rejected that are held for review here (not yet retried or resolved). */
     rejected: z.number().int(),
     /** Why it is offline or stuck (e.g. the server refused the token), in words. */
     detail: z.string().nullable().default(null),

@@ -2,8 +2,9 @@
  * Offline-first, end to end in a real Chromium: an IT admin enrolls the counter from the sync screen;
  * a CSR takes a payment and sees Online; the server stops: the next payment is queued (Offline · 1
  * queued) and its receipt says it posts when the connection returns; the server comes back: the queue
- * drains by itself (Online · 0 queued). A supervisor sees a rejected payment, with the server's reason
- * and the event, in the sync monitor.
+ * drains by itself (Online · 0 queued). A server that answers with an error is "Server error", not
+ * "Offline", and receipts are not marked offline. A supervisor sees a payment the server held for review,
+ * with the server's reason and the event, in the sync monitor, and marks it resolved with the keyboard.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -92,7 +93,10 @@ describe('sync, end to end', () => {
     await page.getByTestId('enroll-code').fill(code);
     await page.keyboard.press('Enter');
     await expect.poll(chip, { timeout: 20_000 }).toMatch(/^Online · 0 queued/);
-    await expect.poll(() => page.getByTestId('sync-card-state').innerText()).toMatch(/Online/);
+    // The monitor refreshes every 2 s and waits behind the first pull's write to the counter's database.
+    await expect
+      .poll(() => page.getByTestId('sync-card-state').innerText(), { timeout: 10_000 })
+      .toMatch(/Online/);
     await screenshot(page, 'sync-02-enrolled');
     await signOut();
   });
@@ -124,10 +128,35 @@ describe('sync, end to end', () => {
     expect(Number(onServer.n)).toBe(2);
   });
 
-  it('a supervisor sees a rejected payment in the sync monitor, with the reason and the event', async () => {
+  it('a server that answers 500 is "Server error", not "Offline"; the receipt is not marked offline', async () => {
+    await server!.stop();
+    let broken = true;
+    server = await startServer(
+      { client: 'sqlite', filename: dbFile() },
+      {
+        port,
+        config: {
+          push: {
+            beforeCommit: () =>
+              broken
+                ? Promise.reject(Object.assign(new Error('database connection lost'), { code: 'ECONNRESET' }))
+                : Promise.resolve(),
+          },
+        },
+      },
+    );
+    await pay('1000042517', '5.00');
+    await expect.poll(chip, { timeout: 15_000 }).toMatch(/^Server error · 1 queued/);
+    expect((await page.getByTestId('receipt').innerText()).replace(/\s+/g, ' ')).not.toMatch(/OFFLINE/);
+    await screenshot(page, 'sync-04b-server-error');
+    broken = false;
+    await expect.poll(chip, { timeout: 20_000 }).toMatch(/^Online · 0 queued/);
+  });
+
+  it('a supervisor sees a held payment in the sync monitor, with the reason and the event, and resolves it', async () => {
     const unknown = demoAccountNumber(SERVER_ACCOUNTS + 7);
     await pay(unknown, '15.00');
-    await expect.poll(chip, { timeout: 15_000 }).toMatch(/^Online · 0 queued · 1 rejected/);
+    await expect.poll(chip, { timeout: 15_000 }).toMatch(/^Online · 0 queued · 1 event held for review/);
     await signOut();
     await signIn(page, '2001', '2468');
     await page.getByTestId('sync-status').click();
@@ -141,6 +170,21 @@ describe('sync, end to end', () => {
       .poll(() => page.getByTestId('sync-payload').innerText())
       .toContain(`"accountNumber": "${unknown}"`);
     await screenshot(page, 'sync-05-monitor-rejected');
+    // M: mark resolved, with a reason (required); Enter saves.
+    await page.keyboard.press('m');
+    await page.getByTestId('held-reason').waitFor();
+    await page.keyboard.press('Enter');
+    await expect
+      .poll(() => page.getByTestId('held-reason-error').innerText())
+      .toMatch(/Say how it was resolved/);
+    // (Typed at machine speed, the words would look like a barcode scan burst to the wedge detector.)
+    await page.getByTestId('held-reason').fill('Customer refunded at the counter');
+    await page.keyboard.press('Enter');
+    await expect
+      .poll(() => page.getByTestId('sync-resolution').first().innerText(), { timeout: 10_000 })
+      .toMatch(/Resolved by 2001 .*: Customer refunded at the counter/);
+    await expect.poll(chip, { timeout: 10_000 }).toMatch(/^Online · 0 queued$/);
+    await screenshot(page, 'sync-05b-monitor-resolved');
     await page.keyboard.press('ArrowRight');
     await page.keyboard.press('ArrowRight');
     await page.getByTestId('sync-sent').waitFor();

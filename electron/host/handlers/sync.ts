@@ -1,4 +1,4 @@
-/** Sync handlers: enrollment (IT admin), the sync monitor and "sync now" (supervisor). */
+/** Sync handlers: enrollment (IT admin), the sync monitor, "sync now" and held events (supervisor). */
 import type { syncChannels } from '../../../shared/api/channels/sync.js';
 import { appendAudit } from '../../services/audit/audit.js';
 import { cashierOf, type HandlerMap, type HostDeps } from './types.js';
@@ -26,6 +26,16 @@ export function syncHandlers(deps: HostDeps): HandlerMap<keyof typeof syncChanne
       return enrolled;
     },
     'sync.monitor': (input) => sync.monitor(input.limit),
+    'sync.retryHeld': async (input, session) => {
+      const result = await sync.retryHeld(input.id, cashierOf(session).id);
+      pushStatus();
+      return result;
+    },
+    'sync.resolveHeld': async (input, session) => {
+      const result = await sync.resolveHeld(input.id, cashierOf(session).id, input.reason);
+      pushStatus();
+      return result;
+    },
     'sync.pullNow': async () => {
       const result = await sync.pullNow();
       pushStatus();

@@ -33,7 +33,10 @@ export async function outboxStats(db: Knex): Promise<OutboxStats> {
     db('outbox').where('state', 'queued').orderBy('seq').first('occurred_at') as Promise<
       { occurred_at: string } | undefined
     >,
-    db('outbox').where('state', 'rejected').count({ n: '*' }).first() as Promise<{ n: number }>,
+    // Held for review and not yet retried or resolved by a supervisor.
+    db('outbox').where('state', 'rejected').whereNull('resolution').count({ n: '*' }).first() as Promise<{
+      n: number;
+    }>,
   ]);
   return {
     queued: Number(queued.n),

@@ -13,6 +13,7 @@ import { outboxStats } from '../outbox/outbox.js';
 import { enrollRequest, joinUrl, SyncRequestError } from './client.js';
 import { fileCredentialStore, type CredentialStore, type Enrollment } from './credentials.js';
 import { nextSeqForEnrollment, summarize } from './queue.js';
+import { resolveHeld, retryHeld } from './review.js';
 import { getSetting, setSetting, SETTING } from './settings.js';
 import { DEFAULT_WORKER_OPTIONS, SyncWorker, type WorkerOptions } from './worker.js';
 
@@ -34,6 +35,10 @@ export type CounterSync = {
   enrollment(): EnrollmentInfo | null;
   enroll(input: { serverUrl: string; code: string }): Promise<EnrollmentInfo>;
   monitor(limit: number): Promise<SyncMonitor>;
+  /** A supervisor sends a held event again (a new outbox event); audited. */
+  retryHeld(id: string, actor: string): Promise<{ id: string; retryId: string; retrySeq: number }>;
+  /** A supervisor marks a held event resolved, with the reason; audited. */
+  resolveHeld(id: string, actor: string, reason: string): Promise<{ id: string; resolvedAt: string }>;
   pullNow(): Promise<PullResult>;
   close(): Promise<void>;
 };
@@ -168,7 +173,7 @@ export function createSync(
     const stats = await outboxStats(db);
     const w = worker as SyncWorker | null;
     return {
-      state: !enrollment ? 'not_enrolled' : w?.online ? 'online' : 'offline',
+      state: !enrollment ? 'not_enrolled' : (w?.connection ?? 'offline'),
       queued: stats.queued,
       oldestQueuedAt: stats.oldestQueuedAt,
       lastSyncAt: w?.lastSyncAt ?? null,
@@ -193,16 +198,34 @@ export function createSync(
       reject_code: string | null;
       reject_message: string | null;
       applied_version: number | null;
+      resolution: 'retried' | 'resolved' | null;
+      resolved_at: string | null;
+      resolved_by: string | null;
+      resolution_note: string | null;
     };
     const [queued, rejected, sent, counts] = await Promise.all([
       db('outbox').where('state', 'queued').orderBy('seq').limit(limit) as Promise<Row[]>,
-      db('outbox').where('state', 'rejected').orderBy('seq', 'desc').limit(limit) as Promise<Row[]>,
+      db('outbox')
+        .where('state', 'rejected')
+        .orderByRaw('resolution IS NOT NULL')
+        .orderBy('seq', 'desc')
+        .limit(limit) as Promise<Row[]>,
       db('outbox').where('state', 'acked').orderBy('seq', 'desc').limit(limit) as Promise<Row[]>,
       db('outbox').select('state').count({ n: '*' }).groupBy('state') as Promise<
         { state: string; n: number }[]
       >,
     ]);
     const count = (state: string): number => Number(counts.find((c) => c.state === state)?.n ?? 0);
+    const retried = rejected.filter((r) => r.resolution === 'retried').map((r) => r.id);
+    const retries = new Map(
+      (
+        (await db('outbox').whereIn('retry_of', retried).select('retry_of', 'seq', 'state')) as {
+          retry_of: string;
+          seq: number;
+          state: string;
+        }[]
+      ).map((r) => [r.retry_of, { seq: r.seq, state: r.state }]),
+    );
     const base = (r: Row) => ({
       seq: r.seq,
       id: r.id,
@@ -219,7 +242,7 @@ export function createSync(
       nextAttemptAt: w?.nextAttemptAt ? new Date(w.nextAttemptAt).toISOString() : null,
       failures: w?.failures ?? 0,
       pull: s.pull,
-      counts: { queued: count('queued'), sent: count('acked'), rejected: count('rejected') },
+      counts: { queued: count('queued'), sent: count('acked'), rejected: s.rejected },
       oldestQueuedAt: s.oldestQueuedAt,
       queued: queued.map((r) => ({ ...base(r), attempts: r.attempts, lastError: r.last_error })),
       rejected: rejected.map((r) => ({
@@ -227,19 +250,40 @@ export function createSync(
         code: r.reject_code ?? 'REJECTED',
         message: r.reject_message ?? '',
         payload: JSON.parse(r.payload) as unknown,
+        resolution: r.resolution
+          ? {
+              kind: r.resolution,
+              at: r.resolved_at ?? '',
+              by: r.resolved_by ?? '',
+              note: r.resolution_note ?? '',
+              retry: retries.get(r.id) ?? null,
+            }
+          : null,
       })),
       sent: sent.map((r) => ({ ...base(r), ackedAt: r.acked_at, appliedVersion: r.applied_version })),
     };
   }
 
   return {
-    isOnline: () => Boolean(enrollment && worker?.online),
+    isOnline: () => Boolean(enrollment && worker?.reachable),
     lastSyncAt: () => worker?.lastSyncAt ?? null,
     status,
     nudge: () => worker?.nudge(),
     enrollment: () => (enrollment ? info(effective() as Enrollment) : null),
     enroll,
     monitor,
+    async retryHeld(id, actor) {
+      const result = await retryHeld(db, { id, actor, now: clock.now() });
+      log.info({ held: id, retry: result.retryId }, 'a held event was sent again');
+      worker?.nudge();
+      changed();
+      return result;
+    },
+    async resolveHeld(id, actor, reason) {
+      const result = await resolveHeld(db, { id, actor, reason, now: clock.now() });
+      changed();
+      return result;
+    },
     async pullNow() {
       await ready;
       if (!enrollment || !worker)

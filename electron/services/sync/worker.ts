@@ -41,8 +41,21 @@ export function backoffDelay(failures: number, base: number, cap: number, random
   return Math.round(ceiling / 2 + random() * (ceiling / 2));
 }
 
+/**
+ * Where the server stands, as far as this terminal can tell: `offline` only when it cannot be reached
+ * (no connection, a timeout, a gateway's 502/503/504); `server_error` when it answers but fails or
+ * refuses. Receipts say OFFLINE only for the first: the second is not a connection problem.
+ */
+export type Connection = 'online' | 'offline' | 'server_error';
+
+/** A transport failure: the server was not reached (a proxy in front of it answering 502/503/504 counts). */
+export function isTransportFailure(err: unknown): boolean {
+  if (!(err instanceof SyncRequestError)) return false;
+  return err.kind === 'network' || (err.kind === 'http' && [502, 503, 504].includes(err.status ?? 0));
+}
+
 export class SyncWorker {
-  online = false;
+  connection: Connection = 'offline';
   detail: string | null = null;
   failures = 0;
   nextAttemptAt: number | null = null;
@@ -113,11 +126,16 @@ export class SyncWorker {
     });
   }
 
-  private setOnline(online: boolean, detail: string | null): void {
-    const was = [this.online, this.detail].join();
-    this.online = online;
+  /** The server answers (pushes and pulls go through, or it fails in a way only it can fix). */
+  get reachable(): boolean {
+    return this.connection !== 'offline';
+  }
+
+  private setConnection(connection: Connection, detail: string | null): void {
+    const was = [this.connection, this.detail].join();
+    this.connection = connection;
     this.detail = detail;
-    if ([online, detail].join() !== was) this.changed();
+    if ([connection, detail].join() !== was) this.changed();
   }
 
   private async run(): Promise<void> {
@@ -125,7 +143,7 @@ export class SyncWorker {
       this.nudged = false;
       const enrollment = this.enrollment();
       if (!enrollment) {
-        this.setOnline(false, null);
+        this.setConnection('offline', null);
         await this.sleep(Infinity);
         continue;
       }
@@ -146,7 +164,7 @@ export class SyncWorker {
   private succeeded(): void {
     this.failures = 0;
     this.nextAttemptAt = null;
-    this.setOnline(true, null);
+    this.setConnection('online', null);
   }
 
   /** Records a failure; returns how long to wait before the next try. */
@@ -163,11 +181,15 @@ export class SyncWorker {
       delay = Math.max(delay, 60_000);
     } else if (e && e.kind === 'http') {
       detail = `The server answered ${e.status ?? '?'}: ${e.message}`;
+    } else if (!e) {
+      detail = `Sync failed on this counter: ${detail}`;
     }
     if (!e || e.kind !== 'network') this.log.warn({ err: detail }, 'sync failed');
     this.nextAttemptAt = Date.now() + delay;
-    // The server answered (it is up) but refused: that is not "offline" for receipts either way.
-    this.setOnline(false, detail);
+    // Only a server that cannot be reached is "offline"; one that answers with an error is up (and
+    // receipts must not say OFFLINE for it). A failure here on the counter says nothing either way.
+    if (e) this.setConnection(isTransportFailure(e) ? 'offline' : 'server_error', detail);
+    else this.setConnection(this.connection, detail);
     for (const w of this.pullWaiters.splice(0)) w.reject(err);
     this.changed();
     return delay;

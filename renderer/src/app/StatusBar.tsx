@@ -16,7 +16,9 @@ function age(iso: string | null): string {
 }
 
 function syncLabel(sync: Status['sync']): { text: string; tone: string; title: string } {
-  const rejected = sync.rejected ? ` · ${sync.rejected} rejected` : '';
+  const rejected = sync.rejected
+    ? ` · ${sync.rejected} ${sync.rejected === 1 ? 'event' : 'events'} held for review`
+    : '';
   const last = sync.lastSyncAt
     ? `Last sync ${new Date(sync.lastSyncAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}`
     : 'Never synced';
@@ -35,6 +37,13 @@ function syncLabel(sync: Status['sync']): { text: string; tone: string; title: s
   if (sync.state === 'offline')
     return {
       text: `Offline · ${sync.queued} queued${oldest}${rejected}`,
+      tone: 'bad',
+      title,
+    };
+  // The server answers but fails: not a connection problem (receipts do not say OFFLINE).
+  if (sync.state === 'server_error')
+    return {
+      text: `Server error · ${sync.queued} queued${oldest}${rejected}`,
       tone: 'bad',
       title,
     };

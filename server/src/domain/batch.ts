@@ -63,6 +63,29 @@ export type StoredAllocation = {
   cents: number;
 };
 
+const ALLOCATION_COLUMNS = [
+  'transaction_id',
+  'item_id',
+  'account_number',
+  'bill_id',
+  'category',
+  'due_date',
+  'cents',
+] as const;
+
+/** An allocation row as the batch writes it: exactly its columns, whatever the source object carried. */
+function storedAllocation(a: StoredAllocation): StoredAllocation {
+  return {
+    transaction_id: a.transaction_id,
+    item_id: a.item_id,
+    account_number: a.account_number,
+    bill_id: a.bill_id,
+    category: a.category,
+    due_date: a.due_date,
+    cents: Number(a.cents),
+  };
+}
+
 const INSERT_ORDER = [
   'transactions',
   'transaction_tenders',
@@ -162,8 +185,10 @@ export class Batch {
   async allocationsOf(transactionId: string): Promise<StoredAllocation[]> {
     const inBatch = this.batchAllocations.get(transactionId);
     if (inBatch) return inBatch;
-    const rows = (await this.trx('allocations').where('transaction_id', transactionId)) as StoredAllocation[];
-    return rows.map((r) => ({ ...r, cents: Number(r.cents) }));
+    const rows = (await this.trx('allocations')
+      .where('transaction_id', transactionId)
+      .select(ALLOCATION_COLUMNS)) as StoredAllocation[];
+    return rows.map(storedAllocation);
   }
 
   async allocationPolicy(): Promise<AllocationPolicy> {
@@ -240,7 +265,8 @@ export class Batch {
         state.items.push(item);
       }
       item.open_cents = addCents(item.open_cents, a.cents);
-      stored.push({ ...a, transaction_id: transactionId, cents: -a.cents });
+      // Named columns only: the original's own row id (or any other stored column) must not be copied.
+      stored.push(storedAllocation({ ...a, transaction_id: transactionId, cents: -a.cents }));
       this.touchItem(state, item);
     }
     this.recordAllocations(transactionId, stored);

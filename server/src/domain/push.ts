@@ -7,7 +7,11 @@
  * - first seq > last + 1: a gap: 409 SEQ_GAP with the seq to resend from, nothing written;
  * - an event id the server already has (from any terminal): recorded as a duplicate, not applied;
  * - an unknown type, a bad payload or a broken rule: recorded as rejected with a code and message,
- *   and the counter still advances (it never blocks the queue).
+ *   and the counter still advances (it never blocks the queue);
+ * - an event the server fails on for any other reason (an applier's unexpected exception, a row the
+ *   database refuses): held for review as SERVER_ERROR with the error, never a jammed queue. Appliers
+ *   change an in-memory Batch before the bulk write, so a failed attempt is rolled back whole and done
+ *   again with that event held (see `applyPush`).
  */
 import type { Knex } from 'knex';
 
@@ -24,7 +28,61 @@ export type PushOptions = {
   beforeCommit?: (info: { terminalId: string; events: number }) => Promise<void>;
   /** Called after each committed push (metrics, tests): how many events were replays. */
   observe?: (info: { terminalId: string; replays: number; fresh: number }) => void;
+  /** Called when an attempt failed on something other than a broken rule (logging). */
+  onFailure?: (info: { terminalId: string; seq: number | null; held: boolean; err: unknown }) => void;
 };
+
+/** The code of an event the server failed on (not a broken rule): held for review with the error. */
+export const SERVER_ERROR = 'SERVER_ERROR';
+
+/** What failed attempts of one push have learned, carried into the next attempt. */
+type Plan = {
+  /** Events held for review (not applied) on this attempt, by seq, with the error. */
+  held: Map<number, string>;
+  /** Events that failed once: failing again holds them (a passing glitch does not). */
+  failedOnce: Set<number>;
+  /** Take at most this many fresh events (halved on a write failure no event can be blamed for). */
+  take: number;
+  /** Fresh events the last attempt took (their first seq). */
+  took: { count: number; firstSeq: number | null };
+};
+
+/** An applier (or its account / transaction lookup) threw something other than a Rejection. */
+class EventFailure extends Error {
+  constructor(
+    readonly seq: number,
+    readonly error: unknown,
+  ) {
+    super(errorText(error));
+    this.name = 'EventFailure';
+  }
+}
+
+function errorText(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).slice(0, 400);
+}
+
+/**
+ * The database itself is unwell (connection, resources, locks): no event is to blame, and holding one
+ * would be wrong; the push fails and the terminal tries again later.
+ */
+function isInfrastructure(err: unknown): boolean {
+  const e = err as { code?: unknown; name?: unknown } | null;
+  const code = typeof e?.code === 'string' ? e.code : '';
+  if (e?.name === 'KnexTimeoutError') return true;
+  if (/^E[A-Z]+$/.test(code)) return true; // a socket error: ECONNRESET, ECONNREFUSED, EPIPE …
+  if (/^(08|53|57|58|XX)/.test(code) || code === '40P01' || code === '40001') return true;
+  return /^SQLITE_(BUSY|LOCKED|IOERR|FULL|CANTOPEN|NOMEM|READONLY|CORRUPT|INTERRUPT|NOTADB)/.test(code);
+}
+
+async function databaseAnswers(db: ServerDb): Promise<boolean> {
+  try {
+    await db.knex.raw('select 1');
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 type EventRow = {
   seq: number;
@@ -68,16 +126,53 @@ export async function applyPush(
         `This terminal is enrolled for branch ${terminal.branch}; event seq ${ev.seq} is for branch ${branch}. Nothing was applied.`,
       );
   }
-  for (let attempt = 0; ; attempt++) {
+  const plan: Plan = {
+    held: new Map(),
+    failedOnce: new Set(),
+    take: req.events.length,
+    took: { count: 0, firstSeq: null },
+  };
+  for (let retries = 0; ;) {
+    // A failure before the fresh events are chosen must not be read as the last attempt's.
+    plan.took = { count: 0, firstSeq: null };
     try {
-      const { response, replays } = await db.knex.transaction((trx) =>
-        pushInTransaction(db, trx, terminal.id, req, opts),
+      const { response, replays, fresh } = await db.knex.transaction((trx) =>
+        pushInTransaction(db, trx, terminal.id, req, opts, plan),
       );
-      opts.observe?.({ terminalId: terminal.id, replays, fresh: req.events.length - replays });
+      opts.observe?.({ terminalId: terminal.id, replays, fresh });
       return response;
     } catch (err) {
-      if (attempt >= 5 || !isRetryable(err)) throw err;
-      await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * (attempt + 1)));
+      if (err instanceof HttpError) throw err;
+      const cause = err instanceof EventFailure ? err.error : err;
+      // A racing insert (23505) is retried like a deadlock; once retries run out it is treated as the
+      // data's fault below, so a row the database always refuses cannot jam the queue.
+      if (isRetryable(cause) && retries < 5) {
+        retries++;
+        await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * retries));
+        continue;
+      }
+      retries = 0;
+      if (isInfrastructure(cause) || !(await databaseAnswers(db))) throw cause;
+      if (err instanceof EventFailure) {
+        const held = plan.failedOnce.has(err.seq);
+        if (held) plan.held.set(err.seq, err.message);
+        else plan.failedOnce.add(err.seq);
+        opts.onFailure?.({ terminalId: terminal.id, seq: err.seq, held, err: cause });
+        continue;
+      }
+      // Failed while writing, and no single event can be blamed: apply the first half now (lastSeq
+      // tells the terminal, which sends the rest again), down to one event, which is then held.
+      const { count, firstSeq } = plan.took;
+      if (count > 1) plan.take = Math.floor(count / 2);
+      else if (count === 1 && firstSeq !== null && !plan.held.has(firstSeq))
+        plan.held.set(firstSeq, errorText(cause));
+      else throw cause;
+      opts.onFailure?.({
+        terminalId: terminal.id,
+        seq: count === 1 ? firstSeq : null,
+        held: count === 1,
+        err: cause,
+      });
     }
   }
 }
@@ -88,7 +183,8 @@ async function pushInTransaction(
   terminalId: string,
   req: PushRequest,
   opts: PushOptions,
-): Promise<{ response: PushResponse; replays: number }> {
+  plan: Plan,
+): Promise<{ response: PushResponse; replays: number; fresh: number }> {
   const now = (opts.now ?? (() => new Date()))().toISOString();
   const terminal = (await forUpdate(trx('terminals').where('id', terminalId), db.dialect).first()) as
     TerminalRow | undefined;
@@ -146,8 +242,10 @@ async function pushInTransaction(
     }
   }
 
-  const fresh = events.filter((e) => e.seq > last);
-  if (fresh.length === 0) return { response: { acked, rejected, lastSeq: last }, replays: replays.length };
+  const fresh = events.filter((e) => e.seq > last).slice(0, plan.take);
+  plan.took = { count: fresh.length, firstSeq: fresh[0]?.seq ?? null };
+  if (fresh.length === 0)
+    return { response: { acked, rejected, lastSeq: last }, replays: replays.length, fresh: 0 };
 
   // ---- new events ----
   const batch = new Batch(trx, db.dialect, terminal, now);
@@ -178,6 +276,15 @@ async function pushInTransaction(
       continue;
     }
     seenIds.add(ev.id);
+    const failure = plan.held.get(ev.seq);
+    if (failure !== undefined) {
+      decided.set(ev.seq, {
+        status: 'rejected',
+        code: SERVER_ERROR,
+        message: `The server failed to apply this ${ev.type} event (${failure}); kept for review. Retry it once the server is fixed, or mark it resolved.`,
+      });
+      continue;
+    }
     const applier = appliers[ev.type];
     if (!applier) {
       decided.set(ev.seq, {
@@ -203,8 +310,12 @@ async function pushInTransaction(
   for (const ev of fresh) {
     if (!parsed.has(ev.seq)) continue;
     const applier = appliers[ev.type]!;
-    accounts.push(...(applier.accounts?.(parsed.get(ev.seq)) ?? []));
-    transactionIds.push(...(applier.transactionIds?.(parsed.get(ev.seq)) ?? []));
+    try {
+      accounts.push(...(applier.accounts?.(parsed.get(ev.seq)) ?? []));
+      transactionIds.push(...(applier.transactionIds?.(parsed.get(ev.seq)) ?? []));
+    } catch (err) {
+      throw new EventFailure(ev.seq, err);
+    }
   }
   await batch.loadAccounts(accounts);
   await batch.loadTransactionIds(transactionIds);
@@ -218,7 +329,8 @@ async function pushInTransaction(
       );
       decided.set(ev.seq, { status: 'applied', outcome });
     } catch (err) {
-      if (!(err instanceof Rejection)) throw err;
+      // Anything but a Rejection may have left the batch half-changed: the whole attempt is redone.
+      if (!(err instanceof Rejection)) throw new EventFailure(ev.seq, err);
       decided.set(ev.seq, { status: 'rejected', code: err.code, message: err.message });
     }
   }
@@ -253,5 +365,5 @@ async function pushInTransaction(
   const lastSeq = fresh[fresh.length - 1]!.seq;
   await trx('terminals').where('id', terminal.id).update({ last_applied_seq: lastSeq, last_seen_at: now });
   await opts.beforeCommit?.({ terminalId: terminal.id, events: fresh.length });
-  return { response: { acked, rejected, lastSeq }, replays: replays.length };
+  return { response: { acked, rejected, lastSeq }, replays: replays.length, fresh: fresh.length };
 }

@@ -13,7 +13,17 @@ export function syncRoutes(app: FastifyInstance, ctx: RouteContext): void {
   app.post('/v1/sync/push', async (req) => {
     const terminal = await authTerminal(ctx, req);
     const body = parse(PushRequestSchema, req.body, 'push');
-    const result = await applyPush(ctx.db, terminal, body, { ...ctx.push, now: ctx.now });
+    const result = await applyPush(ctx.db, terminal, body, {
+      ...ctx.push,
+      now: ctx.now,
+      onFailure: (info) => {
+        ctx.push.onFailure?.(info);
+        req.log.error(
+          { terminal: terminal.code, seq: info.seq, held: info.held, err: info.err },
+          'push attempt failed; done again',
+        );
+      },
+    });
     req.log.debug(
       {
         terminal: terminal.code,

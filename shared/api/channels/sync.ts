@@ -5,8 +5,9 @@
 import { z } from 'zod';
 
 import type { ChannelGroup } from '../channel.js';
+import { SafeText } from '../schemas.js';
 
-export const SyncStateSchema = z.enum(['online', 'offline', 'not_enrolled']);
+export const SyncStateSchema = z.enum(['online', 'offline', 'server_error', 'not_enrolled']);
 
 export const EnrollmentInfoSchema = z.object({
   serverUrl: z.string(),
@@ -48,6 +49,19 @@ const OutboxEntrySchema = z.object({
   summary: z.string(),
 });
 
+/** What a supervisor did about a held event: sent it again (and how that went) or resolved it otherwise. */
+export const HeldResolutionSchema = z.object({
+  kind: z.enum(['retried', 'resolved']),
+  at: z.string(),
+  by: z.string(),
+  note: z.string(),
+  /** The new event a retry queued: its seq and where it is (queued, acked, rejected again). */
+  retry: z.object({ seq: z.number().int(), state: z.string() }).nullable(),
+});
+export type HeldResolution = z.infer<typeof HeldResolutionSchema>;
+
+const HeldIdSchema = z.string().trim().min(1).max(64);
+
 export const SyncMonitorSchema = z.object({
   state: SyncStateSchema,
   /** Why the counter is offline or stuck, in words (the server's message when it refused). */
@@ -61,12 +75,14 @@ export const SyncMonitorSchema = z.object({
   counts: z.object({ queued: z.number().int(), sent: z.number().int(), rejected: z.number().int() }),
   oldestQueuedAt: z.string().nullable(),
   queued: z.array(OutboxEntrySchema.extend({ attempts: z.number().int(), lastError: z.string().nullable() })),
+  /** Held by the server for review: the open ones first, then those a supervisor retried or resolved. */
   rejected: z.array(
     OutboxEntrySchema.extend({
       code: z.string(),
       message: z.string(),
       /** The event as this terminal sent it. */
       payload: z.unknown(),
+      resolution: HeldResolutionSchema.nullable(),
     }),
   ),
   sent: z.array(
@@ -92,6 +108,23 @@ export const syncChannels = {
   'sync.monitor': {
     input: z.object({ limit: z.number().int().min(1).max(500).default(100) }).strict(),
     output: SyncMonitorSchema,
+    access: ['supervisor', 'admin'],
+  },
+  /** Sends a held event again (after the server was fixed), as a new event; audited. */
+  'sync.retryHeld': {
+    input: z.object({ id: HeldIdSchema }).strict(),
+    output: z.object({ id: z.string(), retryId: z.string(), retrySeq: z.number().int() }),
+    access: ['supervisor', 'admin'],
+  },
+  /** Marks a held event resolved (handled another way), with the reason; audited. */
+  'sync.resolveHeld': {
+    input: z
+      .object({
+        id: HeldIdSchema,
+        reason: SafeText(300).pipe(z.string().trim().min(3, 'Say how it was resolved (a few words).')),
+      })
+      .strict(),
+    output: z.object({ id: z.string(), resolvedAt: z.string() }),
     access: ['supervisor', 'admin'],
   },
   /** Pull from the server now (and push whatever is queued); waits for the pull to finish. */

@@ -1,11 +1,12 @@
 /**
  * The sync monitor (supervisor) and the server enrollment (IT admin): is the counter online, what is
  * queued here and since when, what the server rejected and why (with the event itself), what was
- * sent. Keys: ← → tabs, ↑ ↓ choose a row, Enter shows the event, Ctrl+S syncs now, Esc back.
+ * sent. Keys: ← → tabs, ↑ ↓ choose a row, Enter shows the event, R retries a held event (after the
+ * server was fixed), M marks it resolved (with a reason), Ctrl+S syncs now, Esc back.
  */
 import { useEffect, useRef } from 'react';
 
-import type { SyncMonitor } from '../../../../shared/api/channels/sync.js';
+import type { HeldResolution, SyncMonitor } from '../../../../shared/api/channels/sync.js';
 import { Field } from '../../components/Field.js';
 import { useSession } from '../../stores/session.js';
 import { SYNC_TABS, useSync, type SyncTab } from './store.js';
@@ -27,7 +28,7 @@ function ago(iso: string | null, now: number): string {
 }
 
 const TAB_LABEL: Record<SyncTab, string> = {
-  rejected: 'Rejected',
+  rejected: 'Held for review',
   queued: 'Queued here',
   sent: 'Sent',
   enroll: 'Server enrollment',
@@ -55,7 +56,9 @@ function Overview({ m, now }: { m: SyncMonitor; now: number }): React.JSX.Elemen
       ? { value: 'Online', tone: 'ok' as const }
       : m.state === 'offline'
         ? { value: 'Offline', tone: 'bad' as const }
-        : { value: 'Not enrolled', tone: 'warn' as const };
+        : m.state === 'server_error'
+          ? { value: 'Server error', tone: 'bad' as const }
+          : { value: 'Not enrolled', tone: 'warn' as const };
   return (
     <div className="sync-cards">
       <Card
@@ -73,10 +76,10 @@ function Overview({ m, now }: { m: SyncMonitor; now: number }): React.JSX.Elemen
         testId="sync-card-queued"
       />
       <Card
-        title="Rejected by the server"
+        title="Held for review"
         value={String(m.counts.rejected)}
         tone={m.counts.rejected ? 'bad' : 'ok'}
-        sub={m.counts.rejected ? 'a supervisor must follow up' : 'none'}
+        sub={m.counts.rejected ? 'a supervisor must retry or resolve' : 'none'}
         testId="sync-card-rejected"
       />
       <Card
@@ -106,8 +109,10 @@ function Problem({ m, now }: { m: SyncMonitor; now: number }): React.JSX.Element
   return (
     <div className="banner bad" data-testid="sync-detail">
       {m.detail}
-      {retry !== null && ` Next try in ${retry} s.`} Payments are kept here and post by themselves when the
-      connection returns; receipts say so.
+      {retry !== null && ` Next try in ${retry} s.`}{' '}
+      {m.state === 'server_error'
+        ? 'The server is reachable but failed: payments are kept here and post by themselves once it is fixed. Receipts are not marked offline.'
+        : 'Payments are kept here and post by themselves when the connection returns; receipts say so.'}
     </div>
   );
 }
@@ -127,6 +132,7 @@ function Rows({ m, tab }: { m: SyncMonitor; tab: Exclude<SyncTab, 'enroll'> }): 
   const selected = useSync((s) => s.selected);
   const expanded = useSync((s) => s.expanded);
   const toggle = useSync((s) => s.toggle);
+  const resolving = useSync((s) => s.resolving);
   if (tab === 'rejected') {
     if (m.rejected.length === 0)
       return <p className="muted">The server has rejected nothing from this counter.</p>;
@@ -138,6 +144,7 @@ function Rows({ m, tab }: { m: SyncMonitor; tab: Exclude<SyncTab, 'enroll'> }): 
             <th>Taken</th>
             <th>What</th>
             <th>The server’s reason</th>
+            <th>Resolution</th>
             <th />
           </tr>
         </thead>
@@ -155,13 +162,24 @@ function Rows({ m, tab }: { m: SyncMonitor; tab: Exclude<SyncTab, 'enroll'> }): 
                 <td>
                   <span className="code bad">{r.code}</span> {r.message}
                 </td>
+                <td data-testid="sync-resolution">
+                  {r.resolution ? <ResolutionText resolution={r.resolution} /> : <HeldActions id={r.id} />}
+                </td>
                 <td>
-                  <button type="button" className="link" onClick={() => toggle(r.id)}>
+                  <button
+                    type="button"
+                    className="link"
+                    onClick={(e) => {
+                      e.stopPropagation();
+                      toggle(r.id);
+                    }}
+                  >
                     {expanded === r.id ? 'Hide event' : 'View event'}
                   </button>
                 </td>
               </tr>
-              {expanded === r.id && <PayloadRow payload={r.payload} cols={5} />}
+              {resolving?.id === r.id && <ResolveRow cols={6} />}
+              {expanded === r.id && <PayloadRow payload={r.payload} cols={6} />}
             </FragmentRows>
           ))}
         </tbody>
@@ -218,6 +236,79 @@ function Rows({ m, tab }: { m: SyncMonitor; tab: Exclude<SyncTab, 'enroll'> }): 
         ))}
       </tbody>
     </table>
+  );
+}
+
+const RETRY_STATE: Record<string, string> = {
+  queued: 'waiting to be sent',
+  acked: 'applied by the server',
+  rejected: 'held again',
+};
+
+function ResolutionText({ resolution }: { resolution: HeldResolution }): React.JSX.Element {
+  if (resolution.kind === 'retried')
+    return (
+      <span className={resolution.retry?.state === 'rejected' ? 'bad' : 'ok'}>
+        Retried by {resolution.by} at {when(resolution.at)}
+        {resolution.retry &&
+          ` as #${resolution.retry.seq}: ${RETRY_STATE[resolution.retry.state] ?? resolution.retry.state}`}
+      </span>
+    );
+  return (
+    <span>
+      Resolved by {resolution.by} at {when(resolution.at)}: {resolution.note}
+    </span>
+  );
+}
+
+function HeldActions({ id }: { id: string }): React.JSX.Element {
+  return (
+    <span className="held-actions">
+      <button
+        type="button"
+        className="link"
+        data-testid="held-retry"
+        onClick={(e) => {
+          e.stopPropagation();
+          void useSync.getState().retry(id);
+        }}
+      >
+        Retry <kbd>R</kbd>
+      </button>{' '}
+      <button
+        type="button"
+        className="link"
+        data-testid="held-resolve"
+        onClick={(e) => {
+          e.stopPropagation();
+          useSync.getState().startResolve(id);
+        }}
+      >
+        Mark resolved <kbd>M</kbd>
+      </button>
+    </span>
+  );
+}
+
+function ResolveRow({ cols }: { cols: number }): React.JSX.Element | null {
+  const r = useSync((s) => s.resolving);
+  if (!r) return null;
+  return (
+    <tr className="resolve">
+      <td colSpan={cols}>
+        <Field
+          label={`How was event #${r.seq} resolved? (Enter saves, Esc cancels)`}
+          value={r.reason}
+          onChange={(v) => useSync.getState().setReason(v)}
+          error={r.error ?? undefined}
+          placeholder="Re-entered on the right account; customer refunded …"
+          maxLength={300}
+          testId="held-reason"
+          autoFocus
+          onEnter={() => void useSync.getState().submitResolve()}
+        />
+      </td>
+    </tr>
   );
 }
 
@@ -300,7 +391,7 @@ export function SyncScreen(): React.JSX.Element {
   useEffect(() => {
     // Keys work at once, whatever opened the screen (Ctrl+S or a click on the status bar's chip).
     if (!(document.activeElement instanceof HTMLInputElement)) root.current?.focus();
-    useSync.setState({ monitor: null, selected: 0, expanded: null, fieldErrors: {} });
+    useSync.setState({ monitor: null, selected: 0, expanded: null, fieldErrors: {}, resolving: null });
     void useSync.getState().refresh();
     const timer = window.setInterval(() => void useSync.getState().refresh(), 2000);
     return () => window.clearInterval(timer);
@@ -325,7 +416,13 @@ export function SyncScreen(): React.JSX.Element {
       if (e.key === 'ArrowRight') s.setTab(SYNC_TABS[(i + 1) % SYNC_TABS.length]!);
       else if (e.key === 'ArrowLeft') s.setTab(SYNC_TABS[(i + SYNC_TABS.length - 1) % SYNC_TABS.length]!);
       else if (e.key === 'ArrowDown') s.move(1);
-      else if (e.key === 'ArrowUp') s.move(-1);
+      else if (s.tab === 'rejected' && !e.ctrlKey && !e.altKey && (e.key === 'r' || e.key === 'R')) {
+        const row = s.monitor?.rejected[s.selected];
+        if (row) void s.retry(row.id);
+      } else if (s.tab === 'rejected' && !e.ctrlKey && !e.altKey && (e.key === 'm' || e.key === 'M')) {
+        const row = s.monitor?.rejected[s.selected];
+        if (row) s.startResolve(row.id);
+      } else if (e.key === 'ArrowUp') s.move(-1);
       else if (
         e.key === 'Enter' &&
         s.tab === 'rejected' &&
@@ -393,7 +490,8 @@ export function SyncScreen(): React.JSX.Element {
             {tab === 'enroll' ? <Enrollment m={monitor} /> : <Rows m={monitor} tab={tab} />}
           </div>
           <p className="muted small">
-            ← → tabs · ↑ ↓ choose · Enter show the event · Ctrl+S sync now · Esc back
+            ← → tabs · ↑ ↓ choose · Enter show the event · R retry · M mark resolved · Ctrl+S sync now · Esc
+            back
             {monitor.lastPullAt && ` · accounts as of ${when(monitor.lastPullAt)}`}
           </p>
         </>

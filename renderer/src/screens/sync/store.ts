@@ -1,9 +1,9 @@
-/** The sync screen's state: the monitor as last fetched, the open tab and the enrollment form. */
+/** The sync screen's state: the monitor as last fetched, the open tab, held events' retry / resolve and the enrollment form. */
 import { create } from 'zustand';
 
 import type { EnrollmentInfo, SyncMonitor } from '../../../../shared/api/channels/sync.js';
 import { api, ApiError } from '../../api/client.js';
-import { useCounter } from '../../stores/counter.js';
+import { screenBack, useCounter } from '../../stores/counter.js';
 import { useSession } from '../../stores/session.js';
 
 export type SyncTab = 'rejected' | 'queued' | 'sent' | 'enroll';
@@ -23,7 +23,15 @@ type SyncStore = {
   enrolling: boolean;
   fieldErrors: Record<string, string>;
   enrolled: EnrollmentInfo | null;
+  /** The "mark resolved" form of a held event: its reason, as typed. */
+  resolving: { id: string; seq: number; reason: string; error: string | null; busy: boolean } | null;
   refresh(): Promise<void>;
+  /** Sends a held event again (the server was fixed). */
+  retry(id: string): Promise<void>;
+  startResolve(id: string): void;
+  setReason(reason: string): void;
+  submitResolve(): Promise<void>;
+  cancelResolve(): void;
   setTab(tab: SyncTab): void;
   move(delta: number): void;
   toggle(id: string): void;
@@ -47,6 +55,7 @@ export const useSync = create<SyncStore>((set, get) => ({
   enrolling: false,
   fieldErrors: {},
   enrolled: null,
+  resolving: null,
 
   async refresh() {
     try {
@@ -70,7 +79,58 @@ export const useSync = create<SyncStore>((set, get) => ({
   },
 
   setTab(tab) {
-    set({ tab, selected: 0, expanded: null });
+    set({ tab, selected: 0, expanded: null, resolving: null });
+  },
+
+  async retry(id) {
+    const row = get().monitor?.rejected.find((r) => r.id === id);
+    if (!row || row.resolution) return;
+    try {
+      const r = await api.call('sync.retryHeld', { id });
+      useCounter
+        .getState()
+        .notify(
+          'info',
+          `Event #${row.seq} is sent again as #${r.retrySeq}: it posts once the server takes it.`,
+        );
+    } catch (err) {
+      useCounter.getState().notify('error', message(err));
+    }
+    await get().refresh();
+    void useSession.getState().refreshStatus();
+  },
+
+  startResolve(id) {
+    const row = get().monitor?.rejected.find((r) => r.id === id);
+    if (!row || row.resolution) return;
+    set({ resolving: { id, seq: row.seq, reason: '', error: null, busy: false } });
+  },
+
+  setReason(reason) {
+    const r = get().resolving;
+    if (r) set({ resolving: { ...r, reason, error: null } });
+  },
+
+  async submitResolve() {
+    const r = get().resolving;
+    if (!r || r.busy) return;
+    set({ resolving: { ...r, busy: true, error: null } });
+    try {
+      await api.call('sync.resolveHeld', { id: r.id, reason: r.reason });
+      set({ resolving: null });
+      useCounter.getState().notify('info', `Event #${r.seq} is marked resolved.`);
+    } catch (err) {
+      const e = err instanceof ApiError ? err : null;
+      const text = e?.details?.find((d) => d.field === 'reason')?.message ?? message(err);
+      set({ resolving: { ...r, busy: false, error: text } });
+      return;
+    }
+    await get().refresh();
+    void useSession.getState().refreshStatus();
+  },
+
+  cancelResolve() {
+    set({ resolving: null });
   },
 
   move(delta) {
@@ -131,6 +191,13 @@ export const useSync = create<SyncStore>((set, get) => ({
     }
   },
 }));
+
+// Esc closes the "mark resolved" form before it leaves the screen.
+screenBack.sync = (): boolean => {
+  if (!useSync.getState().resolving) return false;
+  useSync.getState().cancelResolve();
+  return true;
+};
 
 /** Opens the sync monitor (Ctrl+S or the status bar's sync chip): supervisors and IT admins only. */
 export function openSyncScreen(): void {

@@ -1,0 +1,317 @@
+/**
+ * The server never lets one event jam a terminal's queue, on SQLite AND on PostgreSQL (Fastify inject):
+ * - a void of a payment that reached the server in an EARLIER push applies (its allocations are
+ *   given back without copying the stored rows' own ids);
+ * - an applier that throws an unexpected error for one event in the middle of a batch: that event is
+ *   held for review (SERVER_ERROR, with the error), the events before and after it apply, and the
+ *   half-applied in-memory state of the failed one leaves no trace;
+ * - a failure while writing the batch that no event can be blamed for: the server applies the first
+ *   half, the terminal sends the rest, down to the single event that fails, which is held;
+ * - a held event sent again as a new event (the supervisor's retry) applies once, never twice.
+ */
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+
+import pino from 'pino';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+
+import { demoAccountNumber } from '../../../resources/demo/generate.js';
+import { buildServer, type CountertopServer } from '../../../server/src/app.js';
+import { openServerDb, type ServerDb } from '../../../server/src/db/connection.js';
+import { appliers, type Applier } from '../../../server/src/domain/appliers/index.js';
+import { createEnrollmentCode } from '../../../server/src/domain/enroll.js';
+import type { PushOptions } from '../../../server/src/domain/push.js';
+import { seedDemo } from '../../../server/src/domain/seed.js';
+import { verify } from '../../../server/src/domain/verify.js';
+import { PushResponseSchema, type PushEvent, type PushResponse } from '../../../shared/sync/protocol.js';
+import { tempDir } from '../../support/counter.js';
+import { createTestDatabase } from '../../support/pg.js';
+import { event, paymentEvent, type paymentPayload } from '../../support/sync-events.js';
+
+const TODAY = '2026-11-25';
+
+type Setup = { server: CountertopServer; db: ServerDb; cleanup(): Promise<void> };
+
+/** The push options the servers run with: a test sets a fault point on it for a while. */
+const pushHooks: PushOptions = {};
+
+async function build(db: ServerDb): Promise<CountertopServer> {
+  await seedDemo(db, { count: 30, months: 3, today: TODAY });
+  return buildServer({ db, logger: pino({ level: 'silent' }), rateLimit: false, push: pushHooks });
+}
+
+async function setupSqlite(): Promise<Setup> {
+  const dir = tempDir('countertop-poison-');
+  const db = await openServerDb({ client: 'sqlite', filename: path.join(dir, 'server.db') });
+  return {
+    server: await build(db),
+    db,
+    async cleanup() {
+      await db.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function setupPg(): Promise<Setup> {
+  const pg = await createTestDatabase('ct_poison');
+  const db = await openServerDb({ client: 'pg', url: pg.url, poolMax: 5 });
+  return {
+    server: await build(db),
+    db,
+    async cleanup() {
+      await db.close();
+      await pg.drop();
+    },
+  };
+}
+
+/** The reversal of a payment as the counter's void posts it (ledger.posted, kind void). */
+function voidEvent(seq: number, payment: ReturnType<typeof paymentPayload>): PushEvent {
+  return event(seq, 'ledger.posted', {
+    transactionId: `void-${payment.transactionId}`,
+    requestId: randomUUID(),
+    kind: 'void',
+    accountNumber: payment.accountNumber,
+    amountCents: payment.amountCents,
+    journal: payment.journal.map((l) => ({ ...l, cents: -l.cents, memo: `void: ${l.memo}` })),
+    tenders: [{ type: 'cash', amountCents: -payment.amountCents, netCents: -payment.amountCents }],
+    allocations: [],
+    reversesId: payment.transactionId,
+    reason: 'wrong account',
+    approvedBy: '2001',
+    receiptNumber: null,
+    cashierId: '1001',
+    terminalCode: 'MAIN-02',
+    branch: 'MAIN',
+    tillId: 'till-v',
+    businessDate: TODAY,
+    createdAt: new Date().toISOString(),
+  });
+}
+
+describe.each([
+  ['SQLite', setupSqlite],
+  ['PostgreSQL', setupPg],
+])('server on %s', (_name, setup) => {
+  let s: Setup;
+  const original = appliers['payment.posted']!;
+
+  beforeAll(async () => {
+    s = await setup();
+  }, 60_000);
+  afterAll(async () => {
+    await s?.server.close();
+    await s?.cleanup();
+  });
+  afterEach(() => {
+    appliers['payment.posted'] = original;
+    delete pushHooks.beforeCommit;
+  });
+
+  async function enroll(): Promise<{ terminalId: string; token: string }> {
+    const { code } = await createEnrollmentCode(s.db, { branch: 'MAIN' });
+    const res = await s.server.app.inject({
+      method: 'POST',
+      url: '/v1/enroll',
+      payload: { code, terminalCode: 'MAIN-02', terminalName: 'Test counter', branch: 'MAIN', nextSeq: 1 },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    return res.json<{ terminalId: string; token: string }>();
+  }
+
+  async function push(t: { terminalId: string; token: string }, events: PushEvent[]): Promise<PushResponse> {
+    const res = await s.server.app.inject({
+      method: 'POST',
+      url: '/v1/sync/push',
+      headers: { authorization: `Bearer ${t.token}` },
+      payload: { terminalId: t.terminalId, events },
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    return PushResponseSchema.parse(res.json());
+  }
+
+  /** Pushes like the counter's worker: whatever the answer's lastSeq did not cover is sent again. */
+  async function pushAll(
+    t: { terminalId: string; token: string },
+    events: PushEvent[],
+  ): Promise<{ acked: number[]; rejected: Map<number, { code: string; message: string }>; pushes: number }> {
+    const acked: number[] = [];
+    const rejected = new Map<number, { code: string; message: string }>();
+    let rest = events;
+    let pushes = 0;
+    while (rest.length) {
+      const res = await push(t, rest);
+      pushes++;
+      acked.push(...res.acked.map((a) => a.seq));
+      for (const r of res.rejected) rejected.set(r.seq, { code: r.code, message: r.message });
+      expect(res.lastSeq).toBeGreaterThanOrEqual(rest[0]!.seq);
+      rest = rest.filter((e) => e.seq > res.lastSeq);
+    }
+    return { acked, rejected, pushes };
+  }
+
+  const balance = async (accountNumber: string): Promise<number> =>
+    Number(
+      (
+        (await s.db.knex('accounts').where('account_number', accountNumber).first('balance_cents')) as {
+          balance_cents: number;
+        }
+      ).balance_cents,
+    );
+  const items = async (accountNumber: string): Promise<[string, number][]> =>
+    (
+      (await s.db
+        .knex('open_items')
+        .where('account_number', accountNumber)
+        .orderBy('id')
+        .select('id', 'open_cents')) as { id: string; open_cents: number }[]
+    ).map((i) => [i.id, Number(i.open_cents)]);
+  const lastSeq = async (terminalId: string): Promise<number> =>
+    Number(
+      (
+        (await s.db.knex('terminals').where('id', terminalId).first('last_applied_seq')) as {
+          last_applied_seq: number;
+        }
+      ).last_applied_seq,
+    );
+
+  it('voids a payment that reached the server in an earlier push: balance and open items come back', async () => {
+    const t = await enroll();
+    const a = demoAccountNumber(3);
+    const [bal, before] = [await balance(a), await items(a)];
+    const pay = paymentEvent(1, { accountNumber: a, amountCents: 4500 });
+    const p = pay.payload as ReturnType<typeof paymentPayload>;
+    expect((await push(t, [pay])).acked.map((x) => x.seq)).toEqual([1]);
+    expect(await balance(a)).toBe(bal - 4500);
+
+    const res = await push(t, [voidEvent(2, p)]);
+    expect(res.rejected).toEqual([]);
+    expect(res.acked.map((x) => x.seq)).toEqual([2]);
+    expect(await balance(a)).toBe(bal);
+    expect(await items(a)).toEqual(before);
+    const report = await verify(s.db);
+    expect(report.balanceMismatches).toEqual([]);
+    expect(report.unbalancedJournals).toEqual([]);
+  });
+
+  /** Makes the payment applier fail, the way a bug would, for one transaction id. */
+  function breakPaymentsFor(transactionId: string, how: 'after-changing' | 'at-write'): void {
+    appliers['payment.posted'] = {
+      ...original,
+      async apply(batch, ev, payload) {
+        const outcome = await original.apply(batch, ev, payload);
+        if ((payload as { transactionId: string }).transactionId !== transactionId) return outcome;
+        // The batch was already changed (balance moved, items allocated): the failure leaves it half-done.
+        if (how === 'after-changing')
+          throw new TypeError(`Cannot read properties of undefined (reading 'x')`);
+        // A row the database refuses when the batch is written at the end: no applier to blame.
+        batch.insert('journal_lines', { transaction_id: transactionId, no_such_column: 1 });
+        return outcome;
+      },
+    } as Applier<unknown>;
+  }
+
+  it('holds an event whose applier throws an unexpected error; the events before and after it apply', async () => {
+    const t = await enroll();
+    const [a, b] = [demoAccountNumber(4), demoAccountNumber(5)];
+    const [balA, balB] = [await balance(a), await balance(b)];
+    const events = [
+      paymentEvent(1, { accountNumber: a, amountCents: 100 }),
+      paymentEvent(2, { accountNumber: b, amountCents: 200 }),
+      paymentEvent(3, { accountNumber: a, amountCents: 300 }),
+      paymentEvent(4, { accountNumber: b, amountCents: 400 }),
+    ];
+    breakPaymentsFor((events[1]!.payload as { transactionId: string }).transactionId, 'after-changing');
+    const res = await push(t, events);
+    expect(res.lastSeq).toBe(4);
+    expect(res.acked.map((x) => x.seq)).toEqual([1, 3, 4]);
+    expect(res.rejected).toEqual([
+      {
+        id: events[1]!.id,
+        seq: 2,
+        code: 'SERVER_ERROR',
+        message: expect.stringMatching(/failed to apply this payment\.posted event \(Cannot read properties/),
+      },
+    ]);
+    // The failed event's half-done effect is gone: only the applied payments moved the balances.
+    expect(await balance(a)).toBe(balA - 400);
+    expect(await balance(b)).toBe(balB - 400);
+    expect(await lastSeq(t.terminalId)).toBe(4);
+    const held = (await s.db.knex('events').where({ terminal_id: t.terminalId, seq: 2 }).first()) as {
+      status: string;
+      reject_code: string;
+    };
+    expect(held).toMatchObject({ status: 'rejected', reject_code: 'SERVER_ERROR' });
+    const report = await verify(s.db);
+    expect(report.balanceMismatches).toEqual([]);
+    expect(report.unbalancedJournals).toEqual([]);
+
+    // Fixed: the supervisor's retry sends the same payload as a new event, which applies once.
+    appliers['payment.posted'] = original;
+    const retry = event(5, 'payment.posted', events[1]!.payload);
+    expect((await push(t, [retry])).acked.map((x) => x.seq)).toEqual([5]);
+    expect(await balance(b)).toBe(balB - 600);
+    // A second retry of the same transaction is refused, not applied twice.
+    const again = await push(t, [event(6, 'payment.posted', events[1]!.payload)]);
+    expect(again.rejected).toMatchObject([{ seq: 6, code: 'DUPLICATE_TRANSACTION' }]);
+    expect(await balance(b)).toBe(balB - 600);
+  });
+
+  it('a failure while writing the batch: the first half applies, the rest is sent again, the one bad event is held', async () => {
+    const t = await enroll();
+    const a = demoAccountNumber(7);
+    const bal = await balance(a);
+    const events = Array.from({ length: 9 }, (_, i) =>
+      paymentEvent(i + 1, { accountNumber: a, amountCents: 10 * (i + 1) }),
+    );
+    breakPaymentsFor((events[5]!.payload as { transactionId: string }).transactionId, 'at-write');
+    const { acked, rejected, pushes } = await pushAll(t, events);
+    expect(pushes).toBeGreaterThan(1);
+    expect(acked.sort((x, y) => x - y)).toEqual([1, 2, 3, 4, 5, 7, 8, 9]);
+    expect([...rejected.keys()]).toEqual([6]);
+    expect(rejected.get(6)).toMatchObject({ code: 'SERVER_ERROR' });
+    expect(await balance(a)).toBe(bal - (450 - 60));
+    expect(await lastSeq(t.terminalId)).toBe(9);
+    const stored = (await s.db
+      .knex('events')
+      .where('terminal_id', t.terminalId)
+      .orderBy('seq')
+      .select('seq', 'status')) as { seq: number; status: string }[];
+    expect(stored.map((e) => [Number(e.seq), e.status])).toEqual(
+      events.map((e) => [e.seq, e.seq === 6 ? 'rejected' : 'applied']),
+    );
+    const report = await verify(s.db);
+    expect(report.balanceMismatches).toEqual([]);
+    expect(report.unbalancedJournals).toEqual([]);
+  });
+
+  it("a failure that is no event's fault and does not pass: 500, nothing written, no event held", async () => {
+    const t = await enroll();
+    const a = demoAccountNumber(8);
+    const bal = await balance(a);
+    const events = [1, 2, 3].map((seq) => paymentEvent(seq, { accountNumber: a, amountCents: 100 * seq }));
+    let attempts = 0;
+    pushHooks.beforeCommit = () => {
+      attempts++;
+      return Promise.reject(new Error('the change log is full'));
+    };
+    const res = await s.server.app.inject({
+      method: 'POST',
+      url: '/v1/sync/push',
+      headers: { authorization: `Bearer ${t.token}` },
+      payload: { terminalId: t.terminalId, events },
+    });
+    expect(res.statusCode).toBe(500);
+    // Halved to one event, that one held, still failing: given up (finitely), everything rolled back.
+    expect(attempts).toBe(3); // all three, then the first alone, then the first alone held
+    expect(await s.db.knex('events').where('terminal_id', t.terminalId).select('seq')).toEqual([]);
+    expect(await lastSeq(t.terminalId)).toBe(0);
+    expect(await balance(a)).toBe(bal);
+    // Once it passes, the same push applies everything.
+    delete pushHooks.beforeCommit;
+    expect((await push(t, events)).acked.map((x) => x.seq)).toEqual([1, 2, 3]);
+    expect(await balance(a)).toBe(bal - 600);
+  });
+});
