@@ -213,7 +213,11 @@ export function App(): React.JSX.Element {
   useIdleLock(state?.idleLockSeconds, signedIn);
 
   if (!connected) {
-    return <div className="fatal">The counter service stopped. Restart Countertop.</div>;
+    return (
+      <div className="fatal" data-testid="service-down">
+        The counter service stopped. Reconnecting… (if this stays, restart Countertop)
+      </div>
+    );
   }
   if (!state) return <div className="loading">Starting…</div>;
   if (!state.cashier) return <SignIn terminal={state.terminal} />;
