@@ -56,9 +56,14 @@ if (installed()) done('Electron binary: already here.', true);
 
 const mirror = process.env.ELECTRON_MIRROR ?? process.env.npm_config_electron_mirror ?? 'https://github.com/';
 // Behind a proxy the direct probe says nothing; let Electron's downloader (and its proxy support) try.
-const proxied = Boolean(process.env.ELECTRON_GET_USE_PROXY || process.env.HTTPS_PROXY || process.env.https_proxy);
+const proxied = Boolean(
+  process.env.ELECTRON_GET_USE_PROXY || process.env.HTTPS_PROXY || process.env.https_proxy,
+);
 if (!proxied && !(await reachable(mirror))) {
-  done(`Electron's binary was not downloaded: ${new URL(mirror).host} is not reachable from here. ${HOW}`, false);
+  done(
+    `Electron's binary was not downloaded: ${new URL(mirror).host} is not reachable from here. ${HOW}`,
+    false,
+  );
 }
 const run = spawnSync(process.execPath, [path.join(electronDir, 'install.js')], { stdio: 'inherit' });
 if (run.status !== 0) done(`Electron's binary was not downloaded (see the error above). ${HOW}`, false);

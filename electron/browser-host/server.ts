@@ -103,7 +103,8 @@ export async function startBrowserHost(host: CounterHost, opts: BrowserHostOptio
   // Host headers we answer: our own loopback address (and the dev server's, which proxies /ws). Any
   // other name (a DNS-rebinding page, a malformed header) gets 400 before anything else is read.
   let hosts = new Set<string>();
-  const knownHost = (value: string | undefined): boolean => value !== undefined && hosts.has(value.toLowerCase());
+  const knownHost = (value: string | undefined): boolean =>
+    value !== undefined && hosts.has(value.toLowerCase());
 
   const server = http.createServer((req, res) => {
     const url = requestUrl(req.url);
@@ -199,12 +200,10 @@ export async function startBrowserHost(host: CounterHost, opts: BrowserHostOptio
       const { id, channel, input } = msg.data;
       void host
         .call(channel, input, session)
-        .catch(
-          (): ServerReply => ({
-            ok: false,
-            error: { code: 'INTERNAL', message: 'The counter service failed on this call. Try again.' },
-          }),
-        )
+        .catch((): ServerReply => ({
+          ok: false,
+          error: { code: 'INTERNAL', message: 'The counter service failed on this call. Try again.' },
+        }))
         .then((reply) => {
           if (ws.readyState === ws.OPEN)
             ws.send(JSON.stringify({ type: 'reply', id, reply } satisfies ServerMessage));

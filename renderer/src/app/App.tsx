@@ -202,7 +202,11 @@ export function App(): React.JSX.Element {
   useEffect(() => {
     if (signedIn) {
       void useSession.getState().refreshStatus();
-      void useTill.getState().load();
+      // A host that goes away mid-load shows as "service stopped"; the reconnect signs out and reloads.
+      useTill
+        .getState()
+        .load()
+        .catch(() => undefined);
     } else {
       useCounter.getState().reset();
       useTill.setState({ current: null, loaded: false });
