@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+/* global process, console, URL -- a plain Node script, run by npm before anything is built */
 /**
  * Fetches Electron's binary (about 100 MB, from GitHub or ELECTRON_MIRROR) into node_modules/electron.
  *
