@@ -69,7 +69,7 @@ beforeAll(async () => {
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
 describe('first run from a fresh clone, no GitHub', () => {
-  it('npm install succeeds, says how to get Electron, and warns about no engine', async () => {
+  it('npm install succeeds with no EBADENGINE warning and says how to get Electron', async () => {
     const { code, out } = await run(
       'npm',
       ['install', '--prefer-offline', '--no-audit', '--no-fund'],
