@@ -1,11 +1,16 @@
 /**
  * `npm start`: runs the counter in Electron when its binary is installed; otherwise says so in one line
- * and runs the same services in the browser host, opening Chromium in --app mode (or printing the URL).
+ * (with how to get it) and runs the same services in the browser host, opening Chromium in --app mode.
+ *
+ * The browser host's token is a secret: it is not printed (stdout ends up in terminals, logs and CI
+ * output) unless `--print-url` asks for the address with it, and Chromium gets it through a 0600 file
+ * in the data folder rather than on its command line (which every user on the machine can read).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 import { startBrowserHost } from './browser-host/server.js';
 import { loadHostConfig, readConfigFile } from './host/config.js';
@@ -16,6 +21,7 @@ import { startEmbeddedServer } from './demo-server.js';
 import { defaultDataDir, projectRoot, rendererDir } from './paths.js';
 
 const args = new Set(process.argv.slice(2));
+const printUrl = args.has('--print-url');
 const root = projectRoot();
 
 function electronBinary(): string | null {
@@ -25,6 +31,21 @@ function electronBinary(): string | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * A page only this user can read that sends the window on to the app address, token included, so the
+ * token is not on Chromium's command line.
+ */
+function openerPage(dataDir: string, appUrl: string): string {
+  const file = path.join(dataDir, 'open-countertop.html');
+  fs.rmSync(file, { force: true });
+  fs.writeFileSync(
+    file,
+    `<!doctype html><meta charset="utf-8"><title>Countertop</title><script>location.replace(${JSON.stringify(appUrl)})</script>`,
+    { mode: 0o600, flag: 'wx' },
+  );
+  return file;
 }
 
 function findChromium(): string | null {
@@ -90,7 +111,7 @@ async function main(): Promise<void> {
   }
   if (!wantBrowser)
     console.log(
-      'Electron is not installed here (its binary was not downloaded): starting the browser host instead.',
+      'Electron is not installed here (its binary was not downloaded; `npm run electron:fetch` gets it): starting the browser host instead.',
     );
 
   const dataDir = defaultDataDir(root);
@@ -106,6 +127,8 @@ async function main(): Promise<void> {
   const browserHost = await startBrowserHost(host, {
     staticDir: rendererDir(root),
     port: Number(process.env.PORT ?? (dev ? 5174 : 5199)),
+    // The same token after a restart, so a window that is already open reconnects.
+    tokenFile: path.join(dataDir, 'browser-host.token'),
     ...(dev ? { allowedOrigins: ['http://127.0.0.1:5173', 'http://localhost:5173'] } : {}),
   });
   const shutdown = async (): Promise<void> => {
@@ -128,22 +151,30 @@ async function main(): Promise<void> {
       },
     });
     await vite.listen();
-    console.log(`Countertop (dev): http://127.0.0.1:5173/#token=${browserHost.token}`);
+    console.log(
+      printUrl
+        ? `Countertop (dev): http://127.0.0.1:5173/#token=${browserHost.token}`
+        : 'Countertop (dev) on http://127.0.0.1:5173 (add --print-url for the address with its access token).',
+    );
     return;
   }
   if (!fs.existsSync(path.join(rendererDir(root), 'index.html'))) {
     console.log('The renderer is not built: run `npm run build` first (npm start does it for you).');
   }
-  console.log(`Countertop is running at ${browserHost.appUrl}  (data: ${dataDir}; Ctrl+C stops it)`);
+  console.log(`Countertop is running at ${browserHost.url}  (data: ${dataDir}; Ctrl+C stops it)`);
+  const openByHand = printUrl
+    ? `Open ${browserHost.appUrl} in a browser on this machine.`
+    : 'Run `npm start -- --print-url` for the address to open (it carries the access token).';
+  if (printUrl || args.has('--no-open')) console.log(openByHand);
   if (args.has('--no-open')) return;
   const chromium = findChromium();
   if (!chromium) {
-    console.log('No Chromium found: open the address above in a browser.');
+    console.log(`No Chromium found. ${openByHand}`);
     return;
   }
   const profile = path.join(dataDir, 'chromium-profile');
   const flags = [
-    `--app=${browserHost.appUrl}`,
+    `--app=${pathToFileURL(openerPage(dataDir, browserHost.appUrl)).href}`,
     `--user-data-dir=${profile}`,
     '--window-size=1280,800',
     '--no-first-run',
@@ -153,7 +184,7 @@ async function main(): Promise<void> {
   ];
   if (process.getuid?.() === 0) flags.push('--no-sandbox');
   if (!process.env.DISPLAY && !process.env.WAYLAND_DISPLAY && process.platform === 'linux') {
-    console.log('No display here: open the address above in a browser on this machine.');
+    console.log(`No display here. ${openByHand}`);
     return;
   }
   const browser = spawn(chromium, flags, { stdio: 'ignore' });

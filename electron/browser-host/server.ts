@@ -1,9 +1,13 @@
 /**
  * The browser host: a loopback HTTP server that serves the built renderer and carries the same
- * CounterApi calls and events over one WebSocket, guarded by a random per-launch token and an Origin
- * check. It is how tests drive the real app in Chromium, and how `npm start` runs without Electron.
+ * CounterApi calls and events over one WebSocket, guarded by a random token and an Origin check. It is
+ * how tests drive the real app in Chromium, and how `npm start` runs without Electron.
+ *
+ * Every request comes from an untrusted peer (any web page on the machine can aim an <img> at a
+ * loopback port), so nothing about it (path, Host, Origin, frames) may throw out of a handler: a bad
+ * request is answered 400 and forgotten, and the next good one is served as usual.
  */
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -14,20 +18,28 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { ClientMessageSchema, MAX_FRAME_BYTES, type ServerMessage } from '../../shared/api/wire.js';
 import type { CounterHost } from '../host/create-host.js';
 import type { Session } from '../services/auth/auth.js';
+import { loadOrCreateToken, newToken } from './token.js';
+
+type ServerReply = Extract<ServerMessage, { type: 'reply' }>['reply'];
 
 export type BrowserHostOptions = {
   /** Built renderer (vite build output). */
   staticDir: string;
   port?: number;
-  /** Fixed token (tests); a random one per launch otherwise. */
+  /** Fixed token (tests); otherwise the one in `tokenFile`, or a random one per launch. */
   token?: string;
+  /**
+   * Keeps the token across restarts (a 0600 file in the data folder), so a window that is already
+   * open reconnects to a restarted host instead of being locked out.
+   */
+  tokenFile?: string;
   /** Extra origins allowed to open the WebSocket (the Vite dev server in `npm run dev`). */
   allowedOrigins?: string[];
 };
 
 export type BrowserHost = {
   url: string;
-  /** URL with the token in the fragment (never sent to the server, never in logs). */
+  /** URL with the token in the fragment (never sent to the server, never logged or printed unasked). */
   appUrl: string;
   token: string;
   port: number;
@@ -51,14 +63,57 @@ function sameToken(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
+/** The request target as a URL, or null when it does not parse (`new URL` throws on some targets). */
+function requestUrl(raw: string | undefined): URL | null {
+  if (!raw?.startsWith('/')) return null;
+  try {
+    return new URL(raw, 'http://127.0.0.1');
+  } catch {
+    return null;
+  }
+}
+
+/** A URL path decoded, or null when its escapes are broken (`decodeURIComponent` throws on `%E0%A4%A`). */
+function decodedPath(pathname: string): string | null {
+  try {
+    const rel = decodeURIComponent(pathname);
+    return rel.includes('\0') ? null : rel; // fs throws on a NUL in a path
+  } catch {
+    return null;
+  }
+}
+
+/** `host[:port]` of an origin (`http://127.0.0.1:5173` -> `127.0.0.1:5173`), or null. */
+function hostOf(origin: string): string | null {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return null;
+  }
+}
+
+function refuse(res: http.ServerResponse, status: number): void {
+  res.writeHead(status, { 'content-type': 'text/plain', connection: 'close' }).end(http.STATUS_CODES[status]);
+}
+
 export async function startBrowserHost(host: CounterHost, opts: BrowserHostOptions): Promise<BrowserHost> {
-  const token = opts.token ?? randomBytes(24).toString('base64url');
+  const token = opts.token ?? (opts.tokenFile ? loadOrCreateToken(opts.tokenFile) : newToken());
   const root = path.resolve(opts.staticDir);
   let origin = '';
+  // Host headers we answer: our own loopback address (and the dev server's, which proxies /ws). Any
+  // other name (a DNS-rebinding page, a malformed header) gets 400 before anything else is read.
+  let hosts = new Set<string>();
+  const knownHost = (value: string | undefined): boolean =>
+    value !== undefined && hosts.has(value.toLowerCase());
 
   const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    let rel = decodeURIComponent(url.pathname);
+    const url = requestUrl(req.url);
+    const rel0 = url ? decodedPath(url.pathname) : null;
+    if (!url || rel0 === null || !knownHost(req.headers.host)) {
+      refuse(res, 400);
+      return;
+    }
+    let rel = rel0;
     if (rel === '/' || !path.extname(rel)) rel = '/index.html';
     const file = path.resolve(root, `.${rel}`);
     if (!file.startsWith(root + path.sep) || req.method !== 'GET') {
@@ -81,16 +136,28 @@ export async function startBrowserHost(host: CounterHost, opts: BrowserHostOptio
       res.end(body);
     });
   });
+  // A reset or half-sent request must not become an uncaught 'error' event.
+  server.on('clientError', (_err, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    socket.destroy();
+  });
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
   const sockets = new Set<WebSocket>();
 
   server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    // Node hands an upgraded socket over without its own error listener.
+    socket.on('error', () => socket.destroy());
+    const url = requestUrl(req.url);
     const allowed = [origin, ...(opts.allowedOrigins ?? [])];
-    const given = url.searchParams.get('token') ?? '';
-    if (url.pathname !== '/ws' || !sameToken(given, token) || !allowed.includes(req.headers.origin ?? '')) {
-      socket.write('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
+    const given = url?.searchParams.get('token') ?? '';
+    if (
+      url?.pathname !== '/ws' ||
+      !knownHost(req.headers.host) ||
+      !sameToken(given, token) ||
+      !allowed.includes(req.headers.origin ?? '')
+    ) {
+      socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
       socket.destroy();
       return;
     }
@@ -131,16 +198,27 @@ export async function startBrowserHost(host: CounterHost, opts: BrowserHostOptio
         return;
       }
       const { id, channel, input } = msg.data;
-      void host.call(channel, input, session).then((reply) => {
-        if (ws.readyState === ws.OPEN)
-          ws.send(JSON.stringify({ type: 'reply', id, reply } satisfies ServerMessage));
-      });
+      void host
+        .call(channel, input, session)
+        .catch((): ServerReply => ({
+          ok: false,
+          error: { code: 'INTERNAL', message: 'The counter service failed on this call. Try again.' },
+        }))
+        .then((reply) => {
+          if (ws.readyState === ws.OPEN)
+            ws.send(JSON.stringify({ type: 'reply', id, reply } satisfies ServerMessage));
+        });
     });
   });
 
   await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   origin = `http://127.0.0.1:${port}`;
+  hosts = new Set(
+    [origin, `http://localhost:${port}`, ...(opts.allowedOrigins ?? [])]
+      .map(hostOf)
+      .filter((h): h is string => h !== null),
+  );
   return {
     url: origin,
     appUrl: `${origin}/#token=${token}`,

@@ -96,6 +96,10 @@ describe('browser host guard', () => {
     const res = await fetch(`${web.url}/`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
+    // The WebSocket back to this host's own port, and no other.
+    expect(res.headers.get('content-security-policy')).toContain(
+      `connect-src 'self' ${web.url.replace('http', 'ws')};`,
+    );
     expect((await fetch(`${web.url}/..%2f..%2fpackage.json`)).status).toBe(404);
   });
 });

@@ -1,8 +1,12 @@
 /**
  * The Electron shell, with `electron` mocked (the binary cannot run here): the window is locked down
- * (context isolation, sandbox, no Node), new windows / navigation / permissions are refused, and the
- * one IPC channel answers only our own page in our own window, with a session per window.
+ * (context isolation, sandbox, no Node, no DevTools when packaged), the renderer comes over a
+ * privileged app:// scheme that serves only its build folder, new windows / navigation / permission
+ * requests and checks are refused, a second instance quits, the page's CSP connects only to its own
+ * origin, and the one IPC channel answers only our own page in our own window, with a session per
+ * window.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -16,9 +20,17 @@ const state = vi.hoisted(() => ({
   windows: [] as {
     options: Record<string, unknown>;
     webContents: { id: number; send: ReturnType<typeof vi.fn>; isDestroyed: () => boolean };
-    loadFile: ReturnType<typeof vi.fn>;
+    loadURL: ReturnType<typeof vi.fn>;
+    focus: ReturnType<typeof vi.fn>;
   }[],
   permissionHandler: null as null | ((wc: unknown, permission: string, cb: (ok: boolean) => void) => void),
+  permissionCheck: null as null | ((...args: unknown[]) => boolean),
+  schemes: [] as { scheme: string; privileges: Record<string, boolean> }[],
+  protocolHandlers: new Map<string, (request: { url: string }) => Promise<Response>>(),
+  fetched: [] as string[],
+  singleInstance: true,
+  isPackaged: false,
+  quit: vi.fn(),
   calls: [] as { channel: string; input: unknown; sessionId: string }[],
   enableSandbox: vi.fn(),
 }));
@@ -27,7 +39,11 @@ vi.mock('electron', () => {
   let nextId = 1;
   class BrowserWindow {
     webContents = { id: nextId++, send: vi.fn(), isDestroyed: () => false };
-    loadFile = vi.fn(() => Promise.resolve());
+    loadURL = vi.fn(() => Promise.resolve());
+    focus = vi.fn();
+    isDestroyed = () => false;
+    isMinimized = () => false;
+    restore = vi.fn();
     constructor(public options: Record<string, unknown>) {
       state.windows.push(this);
     }
@@ -41,8 +57,23 @@ vi.mock('electron', () => {
       whenReady: () => Promise.resolve(),
       getPath: () => '/tmp/countertop-electron-test',
       on: (name: string, fn: Handler) => state.appHandlers.set(name, fn),
-      quit: vi.fn(),
+      requestSingleInstanceLock: () => state.singleInstance,
+      get isPackaged() {
+        return state.isPackaged;
+      },
+      quit: state.quit,
       exit: vi.fn(),
+    },
+    protocol: {
+      registerSchemesAsPrivileged: (schemes: typeof state.schemes) => state.schemes.push(...schemes),
+      handle: (scheme: string, fn: (request: { url: string }) => Promise<Response>) =>
+        state.protocolHandlers.set(scheme, fn),
+    },
+    net: {
+      fetch: (url: string) => {
+        state.fetched.push(url);
+        return Promise.resolve(new Response('file', { status: 200 }));
+      },
     },
     BrowserWindow,
     ipcMain: { handle: (channel: string, fn: Handler) => state.ipcHandlers.set(channel, fn) },
@@ -50,6 +81,7 @@ vi.mock('electron', () => {
     session: {
       defaultSession: {
         setPermissionRequestHandler: (fn: typeof state.permissionHandler) => (state.permissionHandler = fn),
+        setPermissionCheckHandler: (fn: typeof state.permissionCheck) => (state.permissionCheck = fn),
       },
     },
   };
@@ -69,7 +101,8 @@ vi.mock('../../electron/host/create-host.js', () => ({
     }),
 }));
 
-const trustedUrl = pathToFileURL(path.resolve('renderer/index.html')).href;
+const trustedUrl = 'app://countertop/index.html';
+const rendererRoot = path.resolve('renderer');
 
 beforeAll(async () => {
   await import('../../electron/main/index.js');
@@ -87,7 +120,61 @@ describe('Electron main process', () => {
       webSecurity: true,
     });
     expect(String(prefs.preload)).toMatch(/preload[\\/]index\.cjs$/);
-    expect(state.windows[0]!.loadFile).toHaveBeenCalledWith(path.resolve('renderer/index.html'));
+    // Not packaged (this run): DevTools stay available to developers.
+    expect(prefs.devTools).toBe(true);
+  });
+
+  it('loads the page over app:// (a privileged, standard, secure scheme), not file://', () => {
+    expect(state.windows[0]!.loadURL).toHaveBeenCalledWith(trustedUrl);
+    expect(state.schemes).toEqual([
+      {
+        scheme: 'app',
+        privileges: expect.objectContaining({ standard: true, secure: true }) as unknown,
+      },
+    ]);
+    expect(state.protocolHandlers.has('app')).toBe(true);
+  });
+
+  it('serves only files under the renderer folder over app://, and never throws', async () => {
+    const serve = state.protocolHandlers.get('app')!;
+    state.fetched.length = 0;
+    expect((await serve({ url: 'app://countertop/index.html' })).status).toBe(200);
+    expect((await serve({ url: 'app://countertop/assets/index.js' })).status).toBe(200);
+    expect((await serve({ url: 'app://countertop/' })).status).toBe(200);
+    expect(state.fetched).toEqual([
+      pathToFileURL(path.join(rendererRoot, 'index.html')).href,
+      pathToFileURL(path.join(rendererRoot, 'assets', 'index.js')).href,
+      pathToFileURL(path.join(rendererRoot, 'index.html')).href,
+    ]);
+    state.fetched.length = 0;
+    for (const url of [
+      'app://countertop/..%2f..%2fpackage.json',
+      'app://countertop/%2e%2e%2f%2e%2e%2fetc%2fpasswd.txt',
+      'app://countertop/%E0%A4%A',
+      'app://countertop/a%00.js',
+      'app://evil/index.html',
+      'not a url',
+    ]) {
+      expect((await serve({ url })).status).toBe(404);
+    }
+    expect(state.fetched).toEqual([]);
+  });
+
+  it('takes the single-instance lock, and a second launch focuses the first window', () => {
+    state.appHandlers.get('second-instance')!({});
+    expect(state.windows[0]!.focus).toHaveBeenCalled();
+    expect(state.quit).not.toHaveBeenCalled();
+  });
+
+  it('has a CSP that connects only to its own origin', () => {
+    const html = fs.readFileSync(path.resolve('renderer/index.html'), 'utf8');
+    const csp = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html)![1]!;
+    const connect = csp
+      .split(';')
+      .map((d) => d.trim())
+      .find((d) => d.startsWith('connect-src'));
+    expect(connect).toBe("connect-src 'self'");
+    expect(csp).not.toContain('*');
   });
 
   it('refuses new windows, navigation, webviews and permissions', () => {
@@ -107,9 +194,12 @@ describe('Electron main process', () => {
       listeners.get(name)!({ preventDefault });
       expect(preventDefault).toHaveBeenCalled();
     }
-    let granted: boolean | null = null;
-    state.permissionHandler!({}, 'media', (ok) => (granted = ok));
-    expect(granted).toBe(false);
+    for (const permission of ['media', 'notifications', 'clipboard-read', 'geolocation', 'hid', 'serial']) {
+      let granted: boolean | null = null;
+      state.permissionHandler!({}, permission, (ok) => (granted = ok));
+      expect(granted).toBe(false);
+      expect(state.permissionCheck!({}, permission, trustedUrl, {})).toBe(false);
+    }
   });
 
   it('answers the IPC channel only for our page in our window, one session per window', async () => {
@@ -136,5 +226,28 @@ describe('Electron main process', () => {
       ok: false,
     });
     expect(state.calls).toHaveLength(2);
+  });
+});
+
+describe('Electron main process, other launches', () => {
+  it('a second instance quits at once: no window, no host, no protocol', async () => {
+    const windowsBefore = state.windows.length;
+    state.singleInstance = false;
+    vi.resetModules();
+    await import('../../electron/main/index.js');
+    expect(state.quit).toHaveBeenCalled();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(state.windows).toHaveLength(windowsBefore);
+  });
+
+  it('a packaged build has no DevTools', async () => {
+    state.singleInstance = true;
+    state.isPackaged = true;
+    const windowsBefore = state.windows.length;
+    vi.resetModules();
+    await import('../../electron/main/index.js');
+    await vi.waitFor(() => expect(state.windows).toHaveLength(windowsBefore + 1));
+    const prefs = state.windows.at(-1)!.options.webPreferences as Record<string, unknown>;
+    expect(prefs.devTools).toBe(false);
   });
 });

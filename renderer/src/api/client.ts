@@ -60,6 +60,9 @@ function tokenFromLocation(): string {
   return sessionStorage.getItem('countertop.token') ?? '';
 }
 
+/** Waits between reconnect attempts after the host went away: quick at first, then every few seconds. */
+const RECONNECT_DELAYS_MS = [100, 250, 500, 1000, 2000, 4000];
+
 function socketTransport(): Transport {
   const token = tokenFromLocation();
   const listeners = new Set<(name: string, payload: unknown) => void>();
@@ -68,14 +71,32 @@ function socketTransport(): Transport {
   let nextId = 1;
   let ws: WebSocket | null = null;
   let ready: Promise<WebSocket> | null = null;
+  let failures = 0;
+  let retry: ReturnType<typeof setTimeout> | null = null;
+
+  // After the host restarts (same machine, same data folder, so the same token), the window opens a
+  // new connection by itself. The new connection is a new, signed-out session: the cashier signs in
+  // again, as after any restart.
+  const reconnectLater = (): void => {
+    if (retry) return;
+    const delay = RECONNECT_DELAYS_MS[Math.min(failures, RECONNECT_DELAYS_MS.length - 1)];
+    failures += 1;
+    retry = setTimeout(() => {
+      retry = null;
+      connect().catch(() => undefined);
+    }, delay);
+  };
 
   const connect = (): Promise<WebSocket> => {
     if (ready) return ready;
     ready = new Promise((resolve, reject) => {
+      let opened = false;
       const socket = new WebSocket(
         `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws?token=${encodeURIComponent(token)}`,
       );
       socket.onopen = () => {
+        opened = true;
+        failures = 0;
         ws = socket;
         connListeners.forEach((l) => l(true));
         resolve(socket);
@@ -96,10 +117,17 @@ function socketTransport(): Transport {
             error: { code: 'INTERNAL', message: 'The connection to the counter service dropped. Try again.' },
           });
         pending.clear();
-        connListeners.forEach((l) => l(false));
+        if (opened || failures === 0) connListeners.forEach((l) => l(false));
+        reconnectLater();
       };
       socket.onmessage = (ev) => {
-        const parsed = ServerMessageSchema.safeParse(JSON.parse(String(ev.data)));
+        let data: unknown;
+        try {
+          data = JSON.parse(String(ev.data));
+        } catch {
+          return;
+        }
+        const parsed = ServerMessageSchema.safeParse(data);
         if (!parsed.success) return;
         const msg = parsed.data;
         if (msg.type === 'reply') {

@@ -202,7 +202,11 @@ export function App(): React.JSX.Element {
   useEffect(() => {
     if (signedIn) {
       void useSession.getState().refreshStatus();
-      void useTill.getState().load();
+      // A host that goes away mid-load shows as "service stopped"; the reconnect signs out and reloads.
+      useTill
+        .getState()
+        .load()
+        .catch(() => undefined);
     } else {
       useCounter.getState().reset();
       useTill.setState({ current: null, loaded: false });
@@ -213,7 +217,11 @@ export function App(): React.JSX.Element {
   useIdleLock(state?.idleLockSeconds, signedIn);
 
   if (!connected) {
-    return <div className="fatal">The counter service stopped. Restart Countertop.</div>;
+    return (
+      <div className="fatal" data-testid="service-down">
+        The counter service stopped. Reconnecting… (if this stays, restart Countertop)
+      </div>
+    );
   }
   if (!state) return <div className="loading">Starting…</div>;
   if (!state.cashier) return <SignIn terminal={state.terminal} />;

@@ -20,7 +20,11 @@ export const useSession = create<SessionStore>((set, get) => ({
   status: null,
   connected: true,
   async load() {
-    set({ state: await api.call('session.state', {}) });
+    try {
+      set({ state: await api.call('session.state', {}) });
+    } catch {
+      // The host went away meanwhile: the page shows it, and loads again once it reconnects.
+    }
   },
   setState(state) {
     set({ state });
