@@ -2,9 +2,11 @@
  * Deposit payouts called concurrently, on a real SQLite file through the host's handler map (as two
  * windows, a retried call or a double Enter would): the same request N times posts once and answers
  * every call with that posting; N different refunds of one deposit post exactly once, the others are
- * refused with a clear error; cash refunds of several deposits never take the drawer below zero. After
+ * refused with a clear error; cash refunds of several deposits never take the drawer below zero; N
+ * collections of one installment take it once; two interest batches credit each anniversary once. After
  * each burst the fund and the drawer still add up: every journal balances, what each account holds in
- * deposits matches its deposit records, and the drawer's cash is never negative.
+ * deposits matches its deposit records, and the drawer's cash is never negative. Last, a payout stored
+ * before postings kept their result still replays with its figures.
  */
 import { randomUUID } from 'node:crypto';
 
@@ -28,7 +30,7 @@ function value<T>(r: Reply): T {
 
 type Slip = { transactionId: string; paidOutCents: number; drawerOpened: boolean };
 
-describe('concurrent deposit refunds', () => {
+describe('concurrent deposit postings', () => {
   let host: Host;
   let dana: Session;
   let sam: Session;
@@ -54,7 +56,7 @@ describe('concurrent deposit refunds', () => {
       if (dep && dep.status === 'paid' && dep.principalHeldCents > 0) held.push({ accountNumber, dep });
     }
     held.sort((a, b) => b.dep.refund.availableCents - a.dep.refund.availableCents);
-    expect(held.length).toBeGreaterThanOrEqual(6);
+    expect(held.length).toBeGreaterThanOrEqual(7);
   });
   afterAll(() => host.close());
 
@@ -150,7 +152,7 @@ describe('concurrent deposit refunds', () => {
       .where({ status: 'open', cashier_id: '1001' })
       .first()) as TillRow;
     const cashBefore = (await tillFigures(host.ctx.db, till)).expectedCashCents;
-    const rest = held.slice(3).filter((h) => h.dep.refund.availableCents <= cashBefore);
+    const rest = held.slice(3, -1).filter((h) => h.dep.refund.availableCents <= cashBefore);
     const asked = rest.reduce((s, h) => s + h.dep.refund.availableCents, 0);
     // Each one alone fits in the drawer; all of them together do not.
     expect(asked).toBeGreaterThan(cashBefore);
@@ -168,5 +170,68 @@ describe('concurrent deposit refunds', () => {
     expect(cashAfter).toBe(cashBefore - paid.reduce((s, c) => s + c, 0));
     expect(cashAfter).toBeGreaterThanOrEqual(0);
     await invariants();
+  });
+
+  it('N collections of the same deposit at once: one posts, the others are told what is due now', async () => {
+    // Raj Jensen: residential, no deposit; $89.74 required, $44.87 down in installments.
+    const RAJ = '1100000007';
+    const replies = await Promise.all(
+      Array.from({ length: N }, () =>
+        host.call(
+          'deposits.collect',
+          {
+            requestId: randomUUID(),
+            accountNumber: RAJ,
+            part: 'installment',
+            amountCents: 4_487,
+            tenders: [{ type: 'cash', amountCents: 4_487 }],
+          },
+          dana,
+        ),
+      ),
+    );
+    expect(replies.filter((r) => r.ok)).toHaveLength(1);
+    for (const r of replies.filter((x) => !x.ok))
+      expect(r.ok ? null : r.error).toMatchObject({
+        code: 'CONFLICT',
+        message: 'The deposit due now is $22.44, not $44.87: calculate again.',
+      });
+    expect(await count('deposits', { account_number: RAJ })).toBe(1);
+    const view = value<DepositAccount>(await host.call('deposits.forAccount', { accountNumber: RAJ }, dana));
+    expect(view.deposits[0]).toMatchObject({ paidCents: 4_487, status: 'partially_paid' });
+    await invariants();
+  });
+
+  it('two interest batches at once credit each anniversary once', async () => {
+    type Batch = { count: number; totalCents: number; credited: { depositId: string; creditDate: string }[] };
+    const preview = value<Batch>(await host.call('deposits.creditInterestBatch', { dryRun: true }, sam));
+    expect(preview.count).toBeGreaterThan(0);
+    const [a, b] = (
+      await Promise.all([
+        host.call('deposits.creditInterestBatch', {}, sam),
+        host.call('deposits.creditInterestBatch', {}, sam),
+      ])
+    ).map((r) => value<Batch>(r));
+    expect(a!.count + b!.count).toBe(preview.count);
+    expect(a!.totalCents + b!.totalCents).toBe(preview.totalCents);
+    const dup = (await host.ctx.db.raw(
+      'SELECT deposit_id, credit_date FROM deposit_credits GROUP BY deposit_id, credit_date HAVING COUNT(*) > 1',
+    )) as unknown[];
+    expect(dup).toEqual([]);
+    await invariants();
+  });
+
+  it('a payout posted before payouts stored their result replays with the figures of its transaction', async () => {
+    const { accountNumber, dep } = held.at(-1)!;
+    const requestId = randomUUID();
+    const first = value<Slip>(await refund(accountNumber, dep, { requestId, method: 'check_request' }));
+    expect(first.paidOutCents).toBe(dep.refund.availableCents);
+    // As the counter stored a posting before the kernel: no posting name, fingerprint or result.
+    await host.ctx
+      .db('transactions')
+      .where('request_id', requestId)
+      .update({ posting: null, request_hash: null, result: null });
+    const again = value<Slip>(await refund(accountNumber, dep, { requestId, method: 'check_request' }));
+    expect(again).toMatchObject({ transactionId: first.transactionId, paidOutCents: first.paidOutCents });
   });
 });
