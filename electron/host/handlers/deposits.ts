@@ -7,10 +7,10 @@
 import type { depositChannels } from '../../../shared/api/channels/deposits.js';
 import { afterCommit, receiptOf } from '../../kernel/effects.js';
 import { calculateDeposit } from '../../services/deposits/calculate.js';
-import { collectPosting } from '../../services/deposits/collect.js';
+import { depositCollectPosting } from '../../services/deposits/collect.js';
 import { fundReport } from '../../services/deposits/fund.js';
 import { creditInterestBatch } from '../../services/deposits/interest.js';
-import { applyFinalPosting, payoutResult, refundPosting } from '../../services/deposits/payout.js';
+import { finalBillPosting, payoutResult, depositRefundPosting } from '../../services/deposits/payout.js';
 import { depositPolicies, saveDepositPolicies } from '../../services/deposits/policies.js';
 import { depositsForAccount } from '../../services/deposits/views.js';
 import { paymentResult } from '../../services/ledger/payments.js';
@@ -32,13 +32,13 @@ export function depositHandlers(
     'deposits.forAccount': (input) => depositsForAccount(ctx, input.accountNumber, input.asOf),
     'deposits.calculate': (input) => calculateDeposit(ctx, input),
     'deposits.collect': async (input, session) => {
-      const posted = await collectPosting.post(ctx, cashierOf(session), input);
+      const posted = await depositCollectPosting.post(ctx, cashierOf(session), input);
       const effects = await afterCommit(deps, posted);
       const base = await paymentResult(ctx, posted);
       return { ...base, receipt: receiptOf(effects), drawerOpened: effects.drawerOpened };
     },
     'deposits.refund': async (input, session) => {
-      const posted = await refundPosting.post(ctx, cashierOf(session), { input, limits });
+      const posted = await depositRefundPosting.post(ctx, cashierOf(session), { input, limits });
       const effects = await afterCommit(deps, posted);
       const result = await payoutResult(ctx, posted);
       return {
@@ -49,7 +49,7 @@ export function depositHandlers(
       };
     },
     'deposits.applyFinal': async (input, session) => {
-      const posted = await applyFinalPosting.post(ctx, cashierOf(session), { input, limits });
+      const posted = await finalBillPosting.post(ctx, cashierOf(session), { input, limits });
       const effects = await afterCommit(deps, posted);
       const result = await payoutResult(ctx, posted);
       return {

@@ -63,7 +63,7 @@ function dueOnOpen(open: DepositRow, part: CollectInput['part']): Due {
   };
 }
 
-export const collectPosting = definePosting<CollectInput, Record<string, never>>({
+export const depositCollectPosting = definePosting<CollectInput, Record<string, never>>({
   name: 'deposit.collect',
   requestId: (input) => input.requestId,
   async plan(tx, input) {

@@ -43,7 +43,7 @@ type Credit = { creditDate: string; amountCents: Cents };
 type InterestInput = { depositId: string; asOf: string; creditDates: string[] };
 
 /** The interest credits of one deposit: the ones the batch found, if they are still the ones due. */
-export const interestPosting = definePosting<InterestInput, { credits: Credit[] }>({
+export const depositInterestPosting = definePosting<InterestInput, { credits: Credit[] }>({
   name: 'deposit.interest',
   // The same credits are the same request, whatever as-of date the batch ran with.
   fingerprint: (i) => ({ depositId: i.depositId, creditDates: i.creditDates }),
@@ -124,7 +124,11 @@ export async function creditInterestBatch(
     if (!input.dryRun) {
       const creditDates = due.map((c) => c.creditDate);
       try {
-        const posted = await interestPosting.post(ctx, cashier, { depositId: dep.id, asOf, creditDates });
+        const posted = await depositInterestPosting.post(ctx, cashier, {
+          depositId: dep.id,
+          asOf,
+          creditDates,
+        });
         // Credited by an earlier run of the same credits: nothing new.
         if (posted.replay) continue;
         made = posted.result.credits;

@@ -50,7 +50,7 @@ export type ApplyFinalInput = Omit<RefundInput, 'amountCents' | 'reason' | 'meth
 
 const overLimit = (limits: Limits) => `a refund over ${formatMoney(limits.refundApprovalOverCents)}`;
 
-export const refundPosting = definePosting<{ input: RefundInput; limits: Limits }, PayoutResult>({
+export const depositRefundPosting = definePosting<{ input: RefundInput; limits: Limits }, PayoutResult>({
   name: 'deposit.refund',
   fingerprint: (i) => i.input,
   requestId: (i) => i.input.requestId,
@@ -117,7 +117,7 @@ export const refundPosting = definePosting<{ input: RefundInput; limits: Limits 
   },
 });
 
-export const applyFinalPosting = definePosting<{ input: ApplyFinalInput; limits: Limits }, PayoutResult>({
+export const finalBillPosting = definePosting<{ input: ApplyFinalInput; limits: Limits }, PayoutResult>({
   name: 'deposit.applyFinal',
   fingerprint: (i) => i.input,
   requestId: (i) => i.input.requestId,
