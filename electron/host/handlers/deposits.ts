@@ -1,23 +1,18 @@
 /**
  * Deposit handlers: an account's deposits, the required-amount calculation, collect / refund / final
- * bill (receipt printed after the commit, drawer kicked for cash, check and money order), the
- * supervisor's interest batch, fund report and policy maintenance. Roles are checked by the contract
- * (access) and, for approvals over the refund limit, by the services.
+ * bill (postings on the kernel; receipt printed after the commit, drawer kicked for cash, check and
+ * money order), the supervisor's interest batch, fund report and policy maintenance. Roles are checked
+ * by the contract (access) and, for approvals over the refund limit, by the postings.
  */
 import type { depositChannels } from '../../../shared/api/channels/deposits.js';
-import type { Receipt } from '../../../shared/api/schemas.js';
-import {
-  applyDepositToFinalBill,
-  calculateDeposit,
-  collectDeposit,
-  creditInterestBatch,
-  depositPolicies,
-  depositsForAccount,
-  fundReport,
-  refundDeposit,
-  saveDepositPolicies,
-  type PostedDeposit,
-} from '../../services/deposits/deposits.js';
+import { afterCommit, receiptOf } from '../../kernel/effects.js';
+import { calculateDeposit } from '../../services/deposits/calculate.js';
+import { depositCollectPosting } from '../../services/deposits/collect.js';
+import { fundReport } from '../../services/deposits/fund.js';
+import { creditInterestBatch } from '../../services/deposits/interest.js';
+import { finalBillPosting, payoutResult, depositRefundPosting } from '../../services/deposits/payout.js';
+import { depositPolicies, saveDepositPolicies } from '../../services/deposits/policies.js';
+import { depositsForAccount } from '../../services/deposits/views.js';
 import { paymentResult } from '../../services/ledger/payments.js';
 import type { TillPolicy } from '../../services/till/till.js';
 import { cashierOf, type HandlerMap, type HostDeps } from './types.js';
@@ -26,40 +21,44 @@ export function depositHandlers(
   deps: HostDeps,
   policy: TillPolicy,
 ): HandlerMap<keyof typeof depositChannels> {
-  const { ctx, devices, receipts, pushStatus, sync } = deps;
+  const { ctx, pushStatus, sync } = deps;
+  const limits = { refundApprovalOverCents: policy.refundApprovalOverCents };
+  /** Not postings themselves (the batch is many, a policy save is none): nudge the sync and the status bar. */
   const after = (): void => {
     sync.nudge();
     pushStatus();
-  };
-  const receiptOf = async (posted: PostedDeposit): Promise<Receipt> => {
-    if (!posted.receiptNumber) throw new Error('deposit posting without a receipt number');
-    return posted.replay ? receipts.get(posted.receiptNumber) : receipts.printOriginal(posted.receiptNumber);
-  };
-  const slip = async (posted: PostedDeposit) => {
-    const receipt = await receiptOf(posted);
-    const drawerOpened = posted.drawer && !posted.replay ? await devices.kickDrawer() : false;
-    after();
-    return { transactionId: posted.transactionId, receipt, drawerOpened, paidOutCents: posted.paidOutCents };
   };
   return {
     'deposits.forAccount': (input) => depositsForAccount(ctx, input.accountNumber, input.asOf),
     'deposits.calculate': (input) => calculateDeposit(ctx, input),
     'deposits.collect': async (input, session) => {
-      const posted = await collectDeposit(ctx, input, cashierOf(session));
+      const posted = await depositCollectPosting.post(ctx, cashierOf(session), input);
+      const effects = await afterCommit(deps, posted);
       const base = await paymentResult(ctx, posted);
-      const receipt = await receiptOf(posted);
-      const drawerOpened = posted.drawer && !posted.replay ? await devices.kickDrawer() : false;
-      after();
-      return { ...base, receipt, drawerOpened };
+      return { ...base, receipt: receiptOf(effects), drawerOpened: effects.drawerOpened };
     },
-    'deposits.refund': async (input, session) =>
-      slip(await refundDeposit(ctx, cashierOf(session), input, policy)),
-    'deposits.applyFinal': async (input, session) => {
-      const posted = await applyDepositToFinalBill(ctx, cashierOf(session), input, policy);
+    'deposits.refund': async (input, session) => {
+      const posted = await depositRefundPosting.post(ctx, cashierOf(session), { input, limits });
+      const effects = await afterCommit(deps, posted);
+      const result = await payoutResult(ctx, posted);
       return {
-        ...(await slip(posted)),
-        appliedToBillCents: posted.appliedToBillCents,
-        refundCents: posted.refundCents,
+        transactionId: posted.transactionId,
+        receipt: receiptOf(effects),
+        drawerOpened: effects.drawerOpened,
+        paidOutCents: result.paidOutCents,
+      };
+    },
+    'deposits.applyFinal': async (input, session) => {
+      const posted = await finalBillPosting.post(ctx, cashierOf(session), { input, limits });
+      const effects = await afterCommit(deps, posted);
+      const result = await payoutResult(ctx, posted);
+      return {
+        transactionId: posted.transactionId,
+        receipt: receiptOf(effects),
+        drawerOpened: effects.drawerOpened,
+        paidOutCents: result.paidOutCents,
+        appliedToBillCents: result.appliedToBillCents,
+        refundCents: result.refundCents,
       };
     },
     'deposits.creditInterestBatch': async (input, session) => {
