@@ -182,6 +182,25 @@ export class Batch {
     return (await this.trx('transactions').where('id', id).first()) as Record<string, unknown> | undefined;
   }
 
+  /** Whether a transaction was reversed already, on the server or earlier in this batch. */
+  async isReversed(id: string): Promise<boolean> {
+    if (this.inserts.get('transactions')?.some((r) => r.reverses_id === id)) return true;
+    return !!(await this.trx('transactions').where('reverses_id', id).first('id'));
+  }
+
+  /** A transaction's journal lines, from this batch or the server. */
+  async journalOf(transactionId: string): Promise<{ ledgerAccount: string; cents: number }[]> {
+    const inBatch = this.inserts.get('journal_lines')?.filter((r) => r.transaction_id === transactionId);
+    const rows = (
+      inBatch?.length
+        ? inBatch
+        : await this.trx('journal_lines')
+            .where('transaction_id', transactionId)
+            .select('ledger_account', 'cents')
+    ) as { ledger_account: string; cents: number | string }[];
+    return rows.map((r) => ({ ledgerAccount: r.ledger_account, cents: Number(r.cents) }));
+  }
+
   async allocationsOf(transactionId: string): Promise<StoredAllocation[]> {
     const inBatch = this.batchAllocations.get(transactionId);
     if (inBatch) return inBatch;

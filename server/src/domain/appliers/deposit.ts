@@ -34,6 +34,7 @@ import {
 import { Rejection, type Batch } from '../batch.js';
 import { policyData } from '../changes.js';
 import { loadDepositSettings, loadServerDeposits } from '../deposits.js';
+import { checkOrigin } from './origin.js';
 import { applier, insertTendersAndJournal, type TenderRow } from './types.js';
 
 const money = (c: number): string => formatCents(c, { symbol: true });
@@ -178,6 +179,7 @@ export const depositPosted = applier<DepositPosted>({
         'UNBALANCED',
         `The deposit ${p.kind} journal of ${p.transactionId} does not sum to zero.`,
       );
+    await checkOrigin(batch, p, `The deposit ${p.kind} ${p.transactionId}`);
     const own = new Set([`ar:${p.accountNumber}`, `deposits_held:${p.accountNumber}`]);
     if (
       p.deposit.accountNumber !== p.accountNumber ||

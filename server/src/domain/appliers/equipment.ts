@@ -22,6 +22,7 @@ import {
 import { forUpdate } from '../../db/util.js';
 import { Rejection, type Batch } from '../batch.js';
 import { assignmentData, levelData, stockData, type AssignmentRow, type StockRow } from '../equipment.js';
+import { checkOrigin } from './origin.js';
 import { applier, insertTendersAndJournal } from './types.js';
 
 const mask = (account: string | null): string => (account ? `****${account.slice(-4)}` : 'another account');
@@ -64,6 +65,7 @@ export const equipmentPosted = applier<EquipmentPosted>({
       );
     if (!journalBalances(p.journal))
       throw new Rejection('UNBALANCED', `The journal of ${what(p)} does not sum to zero.`);
+    await checkOrigin(batch, p, what(p));
     for (const l of p.journal) {
       const [prefix, owner] = l.ledgerAccount.split(':');
       if ((prefix === 'ar' || prefix === 'deposits_held') && owner !== (p.accountNumber ?? ''))

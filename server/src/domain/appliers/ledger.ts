@@ -9,6 +9,7 @@ import { addCents } from '../../../../shared/money.js';
 import { LedgerPostedSchema, type LedgerPosted } from '../../../../shared/sync/events.js';
 import { Rejection } from '../batch.js';
 import { accountPaymentData } from '../changes.js';
+import { checkKindAccounts, checkOrigin, checkReversal, checkTendersAgree } from './origin.js';
 import { applier, insertTendersAndJournal } from './types.js';
 
 export const ledgerPosted = applier<LedgerPosted>({
@@ -23,6 +24,11 @@ export const ledgerPosted = applier<LedgerPosted>({
       );
     if (!journalBalances(p.journal))
       throw new Rejection('UNBALANCED', `The ${p.kind} journal of ${p.transactionId} does not sum to zero.`);
+    await checkOrigin(batch, p, `The ${p.kind} ${p.transactionId}`);
+    checkKindAccounts(p.kind, p.journal, p.accountNumber);
+    checkTendersAgree(p.kind, p.tenders, p.journal);
+    if (p.kind === 'void' && !p.reversesId)
+      throw new Rejection('NOT_A_REVERSAL', `The void ${p.transactionId} names no transaction to reverse.`);
     const arLines = p.journal.filter((l) => l.ledgerAccount.startsWith('ar:'));
     if (arLines.some((l) => l.ledgerAccount !== `ar:${p.accountNumber ?? ''}`))
       throw new Rejection(
@@ -46,6 +52,7 @@ export const ledgerPosted = applier<LedgerPosted>({
         );
       if (original.account_number !== (p.accountNumber ?? null))
         throw new Rejection('INCONSISTENT_ACCOUNT', `The void of ${p.reversesId} names another account.`);
+      await checkReversal(batch, p.reversesId, original, p.journal);
     }
 
     // ---- apply ----

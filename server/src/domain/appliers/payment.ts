@@ -11,6 +11,7 @@ import { PaymentPostedSchema, type PaymentPosted } from '../../../../shared/sync
 import type { Tender } from '../../../../shared/api/schemas.js';
 import { accountPaymentData } from '../changes.js';
 import { Rejection } from '../batch.js';
+import { checkOrigin } from './origin.js';
 import { applier, insertTendersAndJournal } from './types.js';
 
 function tenderReference(t: Tender): string | null {
@@ -54,6 +55,7 @@ export const paymentPosted = applier<PaymentPosted>({
       );
     if (!journalBalances(p.journal))
       throw new Rejection('UNBALANCED', `The journal of receipt ${p.receiptNumber} does not sum to zero.`);
+    await checkOrigin(batch, p, `Payment ${p.receiptNumber}`);
     let settlement;
     try {
       settlement = settleTenders(p.amountCents, p.tenders, {

@@ -2,11 +2,23 @@
 import { TillClosedSchema, type TillClosed } from '../../../../shared/sync/events.js';
 import { Rejection } from '../batch.js';
 import { reconcile, serverTillTotals } from '../tills.js';
+import { checkOrigin } from './origin.js';
 import { applier } from './types.js';
 
 export const tillClosed = applier<TillClosed>({
   schema: TillClosedSchema,
   async apply(batch, event, p) {
+    await checkOrigin(
+      batch,
+      {
+        transactionId: p.zNumber,
+        terminalCode: p.terminalCode,
+        cashierId: p.cashierId,
+        approvedBy: p.approvedBy,
+        tillId: p.tillId,
+      },
+      `The closing of till ${p.tillId}`,
+    );
     // The till's transactions came before its closing (seq order): write those of this batch first.
     await batch.flushInserts();
     const existing = (await batch.trx('till_closings').where('till_id', p.tillId).first('event_id')) as
