@@ -46,6 +46,11 @@ export function formatCents(value: Cents, opts: { symbol?: boolean } = {}): stri
   return money(value).format({ symbol: opts.symbol ? '$' : '', negativePattern: '-!#' });
 }
 
+/** "$1,234.56": an amount as a CSR reads it out (negative as "-$1.00"). */
+export function formatMoney(value: Cents): string {
+  return formatCents(value, { symbol: true });
+}
+
 export type AmountParse = { ok: true; cents: Cents } | { ok: false; message: string };
 
 /** Largest amount a counter accepts in one field: $999,999.99. */
