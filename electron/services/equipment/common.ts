@@ -24,9 +24,8 @@ import type {
   ReturnedUnit,
 } from '../../../shared/sync/equipment.js';
 import type { AnyEvent, EventBase, Ids, PostingTx, TenderLine } from '../../kernel/posting.js';
-import type { ServiceContext } from '../context.js';
+import { receiptPrefix, type ServiceContext } from '../context.js';
 import { nextCounter } from '../ledger/post.js';
-import { receiptPrefix } from '../context.js';
 import { effectiveStock, effectiveUnits, type EquipmentPolicies } from './data.js';
 import type { RefundWay } from './documents.js';
 
