@@ -1,8 +1,8 @@
 /**
  * Equipment returns racing each other on a real SQLite file, through the host's handler map: the
  * same return sent N times at once (a retried call, a double Enter) posts once and every call answers
- * with that posting; N different returns of one unit at once post exactly one return, the others are
- * refused as already returned; two cash refunds that together need more than the drawer holds cannot
+ * with that posting; N different returns (or exchanges) of one unit at once post exactly one, the
+ * others are refused as already returned; two cash refunds that together need more than the drawer holds cannot
  * both pass. Every journal balances and the drawer's cash never goes below zero.
  */
 import { randomUUID } from 'node:crypto';
@@ -20,7 +20,7 @@ type Reply = Awaited<ReturnType<Host['call']>>;
 
 const MARIA = demoAccountNumber(0); // leased modem A42B8C01EE01, router 3C7A8A100090 bought 10 days ago
 const STB_ACCOUNT = demoAccountNumber(1); // leased set-top box STB100200290
-const PHONE_ACCOUNT = demoAccountNumber(3); // phone KX12345590 bought 5 days ago
+const PHONE_ACCOUNT = demoAccountNumber(3); // phone KX12345590 bought 5 days ago; KX12345601-05 in stock
 const SUPERVISOR = { supervisorId: '2001', pin: '2468' };
 const N = 8;
 
@@ -91,6 +91,49 @@ describe('equipment returns at once', () => {
     expect(await unbalanced()).toEqual([]);
   });
 
+  let replacement = '';
+
+  it('N exchanges of one unit at once, each for another replacement: one posts, one replacement leaves the stock', async () => {
+    const spares = ['KX12345601', 'KX12345602', 'KX12345603', 'KX12345604', 'KX12345605'];
+    const replies = await Promise.all(
+      spares.map((newSerial) =>
+        host.call(
+          'equipment.exchange',
+          {
+            requestId: randomUUID(),
+            accountNumber: PHONE_ACCOUNT,
+            serial: 'KX12345590',
+            condition: 'good',
+            newSku: 'PHN-DECT',
+            newSerial,
+            tenders: [],
+          },
+          dana,
+        ),
+      ),
+    );
+    const ok = replies.filter((r) => r.ok);
+    expect(ok).toHaveLength(1);
+    for (const r of replies.filter((x) => !x.ok)) {
+      expect(r).toMatchObject({ ok: false, error: { code: 'CONFLICT', field: 'serial' } });
+      expect(r.ok ? '' : r.error.message).toMatch(/already returned/);
+    }
+    replacement = value<EquipmentPostedOutput>(ok[0] as Reply).units[0]?.serial ?? '';
+    expect(spares).toContain(replacement);
+    expect(await returnsOf('KX12345590')).toBe(1);
+    const statuses = (await Promise.all(
+      spares.map(
+        async (serial) =>
+          value<{ stock: { status: string } | null }>(
+            await host.call('equipment.lookupSerial', { serial }, dana),
+          ).stock?.status,
+      ),
+    )) as string[];
+    expect(statuses.filter((st) => st === 'assigned')).toHaveLength(1);
+    expect(statuses.filter((st) => st === 'in_stock')).toHaveLength(spares.length - 1);
+    expect(await unbalanced()).toEqual([]);
+  });
+
   it('N different returns of one unit at once: exactly one posts, the others are refused as already returned', async () => {
     const cashBefore = await drawerCash();
     const txBefore = Number(
@@ -103,7 +146,7 @@ describe('equipment returns at once', () => {
           {
             requestId: randomUUID(),
             accountNumber: PHONE_ACCOUNT,
-            serial: 'KX12345590',
+            serial: replacement,
             condition: 'good',
             refundMethod: 'cash',
           },
@@ -121,7 +164,7 @@ describe('equipment returns at once', () => {
     }
     const refund = value<EquipmentPostedOutput & { quote: ReturnQuoteView }>(ok[0] as Reply).quote.netCents;
     expect(refund).toBeGreaterThan(0);
-    expect(await returnsOf('KX12345590')).toBe(1);
+    expect(await returnsOf(replacement)).toBe(1);
     expect(Number(((await host.ctx.db('transactions').count({ n: '*' }).first()) as { n: number }).n)).toBe(
       txBefore + 1,
     );
