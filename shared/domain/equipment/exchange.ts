@@ -20,8 +20,6 @@ import {
   type TaxRule,
 } from './schemas.js';
 
-// Exchanges
-
 export type ExchangeContext = {
   /** The account at the counter: the old unit must be assigned to it. */
   accountNumber: string;

@@ -15,8 +15,6 @@ import {
   type TaxRule,
 } from './schemas.js';
 
-// Pricing
-
 export type PricedUnit = {
   /** This unit's share of the line's extended amount (0 on a lease line). */
   priceCents: Cents;

@@ -20,8 +20,6 @@ import {
   Text,
 } from './schemas.js';
 
-// Returns
-
 export type InvoiceLineKind =
   | 'refund_price'
   | 'refund_tax'

@@ -8,8 +8,6 @@ import { MAX_AMOUNT_CENTS } from '../../money.js';
 import { gtinValid } from '../../validators/gtin.js';
 import { isIsoDate, parseDecimal } from './internal.js';
 
-// Schemas
-
 const IsoDateSchema = z.string().refine(isIsoDate, 'Use a real calendar date written YYYY-MM-DD.');
 
 export const AmountCents = z

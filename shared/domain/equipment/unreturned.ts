@@ -15,8 +15,6 @@ import {
   FeeScheduleSchema,
 } from './schemas.js';
 
-// Unreturned equipment
-
 export type UnreturnedUnit = {
   sku: string;
   name: string;
