@@ -46,7 +46,7 @@ export function formatCents(value: Cents, opts: { symbol?: boolean } = {}): stri
   return money(value).format({ symbol: opts.symbol ? '$' : '', negativePattern: '-!#' });
 }
 
-/** "$1,234.56": an amount as receipts and messages show it. */
+/** "$1,234.56": an amount as a CSR reads it out (negative as "-$1.00"). */
 export function formatMoney(value: Cents): string {
   return formatCents(value, { symbol: true });
 }

@@ -14,19 +14,24 @@ export type EffectDeps = {
   pushStatus(): void;
 };
 
-export type Effects = { receipt: Receipt | null; drawerOpened: boolean };
+/** `documents`: the posting's further documents (a return-goods invoice), printed after the receipt. */
+export type Effects = { receipt: Receipt | null; documents: Receipt[]; drawerOpened: boolean };
 
 export async function afterCommit(deps: EffectDeps, posted: Posted<unknown>): Promise<Effects> {
   if (posted.replay) {
     const receipt = posted.receiptNumber ? await deps.receipts.get(posted.receiptNumber) : null;
-    return { receipt, drawerOpened: false };
+    const documents: Receipt[] = [];
+    for (const n of posted.documents) documents.push(await deps.receipts.get(n));
+    return { receipt, documents, drawerOpened: false };
   }
   deps.sync.nudge();
   const receipt =
     posted.print && posted.receiptNumber ? await deps.receipts.printOriginal(posted.receiptNumber) : null;
+  const documents: Receipt[] = [];
+  for (const n of posted.documents) documents.push(await deps.receipts.printOriginal(n));
   const drawerOpened = posted.drawer ? await deps.devices.kickDrawer() : false;
   deps.pushStatus();
-  return { receipt, drawerOpened };
+  return { receipt, documents, drawerOpened };
 }
 
 /** The receipt of a posting that must have one (the capability's plan always gives it). */

@@ -102,10 +102,19 @@ export type Plan<R> = {
   audit: { action: string; entityType?: string; entityId?: string; details: Record<string, unknown> };
   /** Open the drawer after the commit; by default when a drawer tender moved money. */
   drawer?: boolean;
+  /**
+   * Further printed documents besides the receipt (a return-goods invoice), numbered by the plan from
+   * their own series inside the transaction; stored and printed after the receipt. Their content may
+   * name the receipt number, which the kernel allocates after the plan.
+   */
+  documents?: { number: string; kind: string; content(ids: Ids): ReceiptContent }[];
   /** The capability's own rows, written after the transaction row, before the receipt and event. */
   write?(trx: Knex.Transaction, ids: Ids): Promise<void>;
-  /** Runs after the event is queued (a second event that must follow it, e.g. the till's closing). */
-  after?(trx: Knex.Transaction, ids: Ids): Promise<void>;
+  /**
+   * Runs after the event is queued: a second event that must follow it (the till's closing), or rows
+   * that refer to the queued event (`outbox.id`: equipment moves count as pending while it is queued).
+   */
+  after?(trx: Knex.Transaction, ids: Ids, outbox: { id: string; seq: number }): Promise<void>;
   /** What the caller gets back besides the ids; stored, so that a replay answers with the same. */
   result: R;
 };
@@ -127,7 +136,14 @@ export type PostingTx = {
   approvalIf(needed: boolean, what: string): Cashier | null;
 };
 
-export type Posted<R> = Ids & { replay: boolean; drawer: boolean; print: boolean; result: R };
+export type Posted<R> = Ids & {
+  replay: boolean;
+  drawer: boolean;
+  print: boolean;
+  /** The numbers of the further documents (`Plan.documents`), printed after the receipt. */
+  documents: string[];
+  result: R;
+};
 
 export type PostingDef<I, R, P = undefined> = {
   /** The posting's name: a request id belongs to one name only. */
@@ -191,7 +207,13 @@ function isDuplicateRequest(err: unknown): boolean {
   return err instanceof Error && /UNIQUE constraint failed: transactions\.request_id/.test(err.message);
 }
 
-function replay<I, R, P>(def: PostingDef<I, R, P>, input: I, hash: string, prior: PriorRow): Posted<R> {
+async function replay<I, R, P>(
+  db: Knex | Knex.Transaction,
+  def: PostingDef<I, R, P>,
+  input: I,
+  hash: string,
+  prior: PriorRow,
+): Promise<Posted<R>> {
   const ids = { transactionId: prior.id, receiptNumber: prior.receipt_number };
   if (prior.posting !== null && prior.posting !== def.name)
     throw new CounterError(
@@ -206,32 +228,61 @@ function replay<I, R, P>(def: PostingDef<I, R, P>, input: I, hash: string, prior
       'That request id was already used with other details: nothing was posted. Start the transaction again.',
       'requestId',
     );
+  const documents = (await db('receipts')
+    .where('transaction_id', prior.id)
+    .whereNot('number', prior.receipt_number ?? '')
+    .orderBy('rowid')
+    .select('number')) as { number: string }[];
   return {
     ...ids,
     replay: true,
     drawer: false,
     print: false,
+    documents: documents.map((d) => d.number),
     result: (prior.result === null ? {} : JSON.parse(prior.result)) as R,
   };
 }
 
-function receiptModel(tx: PostingTx, number: string, c: ReceiptContent): ReceiptModel {
+/** A printed document's full model: the content with who, where, when and its number. */
+export function receiptModelOf(
+  ctx: ServiceContext,
+  cashier: Pick<Cashier, 'id' | 'name'>,
+  at: Date,
+  number: string,
+  c: ReceiptContent,
+): ReceiptModel {
   const { kind: _kind, ...content } = c;
   return {
-    company: tx.ctx.company,
-    terminal: { code: tx.ctx.terminal.code, name: tx.ctx.terminal.name },
-    cashier: { id: tx.cashier.id, name: tx.cashier.name },
-    at: tx.now,
-    timeZone: tx.ctx.clock.timeZone,
+    company: ctx.company,
+    terminal: { code: ctx.terminal.code, name: ctx.terminal.name },
+    cashier: { id: cashier.id, name: cashier.name },
+    at,
+    timeZone: ctx.clock.timeZone,
     tenders: [],
     changeCents: 0,
     creditCents: 0,
     balanceAsOf: null,
-    offline: !tx.ctx.isOnline(),
+    offline: !ctx.isOnline(),
     footer: [],
     ...content,
     receiptNumber: number,
   };
+}
+
+async function insertReceiptRow(
+  tx: PostingTx,
+  number: string,
+  kind: string,
+  content: ReceiptContent,
+  createdAt: string,
+): Promise<void> {
+  await tx.trx('receipts').insert({
+    number,
+    transaction_id: tx.transactionId,
+    kind,
+    model: JSON.stringify(receiptModelOf(tx.ctx, tx.cashier, tx.now, number, content)),
+    created_at: createdAt,
+  });
 }
 
 async function insertTenderRows(trx: Knex.Transaction, transactionId: string, tenders: TenderLine[]) {
@@ -276,7 +327,7 @@ async function run<I, R, P>(
 ): Promise<Posted<R>> {
   const requestId = def.requestId(input, prepared);
   const prior = await priorOf(trx, requestId);
-  if (prior) return replay(def, input, hash, prior);
+  if (prior) return replay(trx, def, input, hash, prior);
   const tx: PostingTx = {
     trx,
     ctx,
@@ -339,16 +390,10 @@ async function run<I, R, P>(
     );
   await insertTenderRows(trx, tx.transactionId, tenders);
   await plan.write?.(trx, ids);
-  if (plan.receipt && receiptNumber) {
-    const model = receiptModel(tx, receiptNumber, plan.receipt);
-    await trx('receipts').insert({
-      number: receiptNumber,
-      transaction_id: tx.transactionId,
-      kind: plan.receipt.kind ?? plan.kind,
-      model: JSON.stringify(model),
-      created_at: createdAt,
-    });
-  }
+  if (plan.receipt && receiptNumber)
+    await insertReceiptRow(tx, receiptNumber, plan.receipt.kind ?? plan.kind, plan.receipt, createdAt);
+  const documents = plan.documents ?? [];
+  for (const d of documents) await insertReceiptRow(tx, d.number, d.kind, d.content(ids), createdAt);
   const event = plan.event({
     transactionId: tx.transactionId,
     requestId,
@@ -368,8 +413,8 @@ async function run<I, R, P>(
     businessDate: tx.businessDate,
     createdAt,
   });
-  await enqueue(trx, event.type, event.payload as never, tx.now);
-  await plan.after?.(trx, ids);
+  const outbox = await enqueue(trx, event.type, event.payload as never, tx.now);
+  await plan.after?.(trx, ids, outbox);
   await appendAudit(
     trx,
     {
@@ -388,7 +433,14 @@ async function run<I, R, P>(
   const drawer =
     plan.drawer ??
     tenders.some((t) => (DRAWER_TENDERS as readonly string[]).includes(t.type) && t.netCents !== 0);
-  return { ...ids, replay: false, drawer, print: plan.receipt !== null, result: plan.result };
+  return {
+    ...ids,
+    replay: false,
+    drawer,
+    print: plan.receipt !== null,
+    documents: documents.map((d) => d.number),
+    result: plan.result,
+  };
 }
 
 export function definePosting<I, R, P = undefined>(def: PostingDef<I, R, P>): Posting<I, R, P> {
@@ -418,7 +470,7 @@ export function definePosting<I, R, P = undefined>(def: PostingDef<I, R, P>): Po
         if (!isDuplicateRequest(err)) throw err;
         const prior = await priorOf(ctx.db, def.requestId(input, prepared));
         if (!prior) throw err;
-        return replay(def, input, hash, prior);
+        return replay(ctx.db, def, input, hash, prior);
       }
     },
   };

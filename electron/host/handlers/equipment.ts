@@ -1,29 +1,19 @@
 /**
- * Equipment handlers (issue 7): catalog, quote (printable), handover check, order, serial look-up,
- * units on an account, return and exchange (with their quotes), trouble tickets, unreturned
- * equipment, branch stock and receiving a shipment. Postings print after the commit and open the
- * drawer only when cash, a check or a money order changed hands.
+ * Equipment handlers: catalog, quote (printable), handover check, order, serial look-up, units on an
+ * account, return and exchange (with their quotes), trouble tickets, unreturned equipment, branch stock
+ * and receiving a shipment. The postings run on the kernel; after the commit, `afterCommit` prints the
+ * receipt (and the return-goods invoice) and opens the drawer only when cash, a check or a money order
+ * changed hands.
  */
-import type { EquipmentPostedOutput, UnitView } from '../../../shared/api/channels/equipment.js';
+import type { EquipmentPostedOutput } from '../../../shared/api/channels/equipment.js';
 import type { equipmentChannels } from '../../../shared/api/channels/equipment.js';
 import { CounterError } from '../../../shared/api/errors.js';
-import type { Receipt } from '../../../shared/api/schemas.js';
 import { decodeEscPos } from '../../../shared/escpos/decoder.js';
-import { priceOrder } from '../../../shared/domain/equipment.js';
-import { getAccountRow } from '../../services/accounts/accounts.js';
-import { receiptPrefix } from '../../services/context.js';
-import { effectiveUnits, loadEquipmentPolicies } from '../../services/equipment/data.js';
-import { quotePrintout } from '../../services/equipment/documents.js';
-import {
-  postExchange,
-  postOrder,
-  postReturn,
-  quoteExchange,
-  quoteReturn,
-  receiveShipment,
-  troubleTicket,
-  type PostedEquipment,
-} from '../../services/equipment/post.js';
+import { afterCommit, receiptOf } from '../../kernel/effects.js';
+import type { Posted } from '../../kernel/posting.js';
+import type { UnitsResult } from '../../services/equipment/common.js';
+import { exchangePosting, quoteExchange } from '../../services/equipment/exchange.js';
+import { orderPosting } from '../../services/equipment/order.js';
 import {
   accountEquipment,
   branchStock,
@@ -32,30 +22,27 @@ import {
   lookupSerial,
   unreturnedOf,
 } from '../../services/equipment/queries.js';
+import { orderQuote, unitsByIds } from '../../services/equipment/quote.js';
+import { receivePosting } from '../../services/equipment/receive.js';
+import { quoteReturn, returnPosting } from '../../services/equipment/return.js';
+import { troubleTicket } from '../../services/equipment/ticket.js';
 import { paymentResult } from '../../services/ledger/payments.js';
-import { nextCounter } from '../../services/ledger/post.js';
 import { composeReceipt } from '../../services/receipts/compose.js';
 import { cashierOf, type HandlerMap, type HostDeps } from './types.js';
 
 export function equipmentHandlers(deps: HostDeps): HandlerMap<keyof typeof equipmentChannels> {
-  const { ctx, devices, receipts, sync, pushStatus } = deps;
+  const { ctx, devices, sync, pushStatus } = deps;
 
   /** Prints the receipt (and the return-goods invoice), opens the drawer, builds the reply. */
-  async function finish(posted: PostedEquipment): Promise<EquipmentPostedOutput> {
-    const print = (n: string): Promise<Receipt> =>
-      posted.replay ? receipts.get(n) : receipts.printOriginal(n);
-    const receipt = await print(posted.receiptNumber);
-    const invoice = posted.invoiceNumber ? await print(posted.invoiceNumber) : null;
-    const drawerOpened = posted.drawer && !posted.replay ? await devices.kickDrawer() : false;
-    if (!posted.replay) {
-      sync.nudge();
-      pushStatus();
-    }
-    const base = await paymentResult(ctx, posted);
-    const policies = await loadEquipmentPolicies(ctx.db).catch(() => null);
-    const units: UnitView[] = [];
-    for (const id of posted.unitIds) units.push(...(await effectiveUnits(ctx.db, { id }, policies)).units);
-    return { ...base, receipt, invoice, drawerOpened, units };
+  async function finish(posted: Posted<UnitsResult>): Promise<EquipmentPostedOutput> {
+    const effects = await afterCommit(deps, posted);
+    return {
+      ...(await paymentResult(ctx, posted)),
+      receipt: receiptOf(effects),
+      invoice: effects.documents[0] ?? null,
+      drawerOpened: effects.drawerOpened,
+      units: await unitsByIds(ctx, posted.result.unitIds),
+    };
   }
 
   return {
@@ -64,25 +51,9 @@ export function equipmentHandlers(deps: HostDeps): HandlerMap<keyof typeof equip
       return { items, bundles: policies.bundles, branch: ctx.terminal.branch, today: ctx.clock.today() };
     },
     'equipment.quote': async (input, session) => {
-      const policies = await loadEquipmentPolicies(ctx.db);
-      const today = ctx.clock.today();
-      const priced = priceOrder(input.lines, policies.catalog, policies.taxRules, today);
-      if (!input.print) return { priced, printout: null };
-      const account = input.accountNumber ? await getAccountRow(ctx.db, input.accountNumber) : null;
-      const seq = await ctx.db.transaction((trx) => nextCounter(trx, 'quote'));
-      const number = `Q-${receiptPrefix(ctx.terminal)}-${String(seq).padStart(6, '0')}`;
-      const bytes = composeReceipt(
-        quotePrintout(ctx, {
-          cashier: cashierOf(session),
-          at: ctx.clock.now(),
-          number,
-          account: account ? { number: account.account_number, name: account.name } : null,
-          priced,
-          catalog: policies.bySku,
-          today,
-        }),
-        ctx.printerProfile,
-      );
+      const { priced, printout } = await orderQuote(ctx, cashierOf(session), input);
+      if (!printout) return { priced, printout: null };
+      const bytes = composeReceipt(printout, ctx.printerProfile);
       let printError: string | null = null;
       try {
         await devices.printer().print(bytes);
@@ -92,28 +63,28 @@ export function equipmentHandlers(deps: HostDeps): HandlerMap<keyof typeof equip
       pushStatus();
       return {
         priced,
-        printout: { number, lines: decodeEscPos(bytes).lines, printed: printError === null, printError },
+        printout: {
+          number: printout.receiptNumber,
+          lines: decodeEscPos(bytes).lines,
+          printed: printError === null,
+          printError,
+        },
       };
     },
     'equipment.checkHandover': (input) => checkHandoverNow(ctx, input.lines, input.scans),
-    'equipment.order': async (input, session) => finish(await postOrder(ctx, cashierOf(session), input)),
+    'equipment.order': async (input, session) =>
+      finish(await orderPosting.post(ctx, cashierOf(session), input)),
     'equipment.lookupSerial': (input) => lookupSerial(ctx, input.serial),
     'equipment.account': (input) => accountEquipment(ctx, input.accountNumber),
-    'equipment.returnQuote': async (input) => {
-      const { quote, unit } = await quoteReturn(ctx.db, ctx.clock.today(), input);
-      return { quote, unit };
-    },
+    'equipment.returnQuote': (input) => quoteReturn(ctx.db, ctx.clock.today(), input),
     'equipment.return': async (input, session) => {
-      const posted = await postReturn(ctx, cashierOf(session), input);
-      return { ...(await finish(posted)), quote: posted.quote };
+      const posted = await returnPosting.post(ctx, cashierOf(session), input);
+      return { ...(await finish(posted)), quote: posted.result.quote };
     },
-    'equipment.exchangeQuote': async (input) => {
-      const { quote, unit } = await quoteExchange(ctx.db, ctx.clock.today(), input);
-      return { quote, unit };
-    },
+    'equipment.exchangeQuote': (input) => quoteExchange(ctx.db, ctx.clock.today(), input),
     'equipment.exchange': async (input, session) => {
-      const posted = await postExchange(ctx, cashierOf(session), input);
-      return { ...(await finish(posted)), quote: posted.quote };
+      const posted = await exchangePosting.post(ctx, cashierOf(session), input);
+      return { ...(await finish(posted)), quote: posted.result.quote };
     },
     'equipment.troubleTicket': async (input, session) => {
       const ticket = await troubleTicket(ctx, cashierOf(session), input);
@@ -124,20 +95,14 @@ export function equipmentHandlers(deps: HostDeps): HandlerMap<keyof typeof equip
     'equipment.unreturned': (input) => unreturnedOf(ctx, input.accountNumber),
     'equipment.stock': (input) => branchStock(ctx, input.sku),
     'equipment.receiveShipment': async (input, session) => {
-      const posted = await receiveShipment(ctx, cashierOf(session), input);
-      const receipt = posted.replay
-        ? await receipts.get(posted.receiptNumber)
-        : await receipts.printOriginal(posted.receiptNumber);
-      if (!posted.replay) {
-        sync.nudge();
-        pushStatus();
-      }
-      if (posted.received < 1) throw new CounterError('INVALID_INPUT', 'Nothing was received.');
+      const posted = await receivePosting.post(ctx, cashierOf(session), input);
+      const effects = await afterCommit(deps, posted);
+      if (posted.result.received < 1) throw new CounterError('INVALID_INPUT', 'Nothing was received.');
       return {
         transactionId: posted.transactionId,
-        received: posted.received,
-        serials: posted.serials,
-        receipt,
+        received: posted.result.received,
+        serials: posted.result.serials,
+        receipt: receiptOf(effects),
       };
     },
   };

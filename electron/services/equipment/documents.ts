@@ -1,7 +1,7 @@
 /**
- * The equipment documents, as receipt models (composed into ESC/POS when printed): the order receipt
- * listing every serial, the quote, the return receipt, the return-goods invoice, the exchange receipt
- * and the stock-received slip.
+ * The equipment documents, as receipt content (the posting kernel adds who, where, when and the number;
+ * composed into ESC/POS when printed): the order receipt listing every serial, the quote, the return
+ * receipt, the return-goods invoice, the exchange receipt and the stock-received slip.
  */
 import type { Cashier, Tender } from '../../../shared/api/schemas.js';
 import {
@@ -11,12 +11,11 @@ import {
   type ItemCondition,
   type PricedOrder,
 } from '../../../shared/domain/equipment.js';
-import { formatCents, type Cents } from '../../../shared/money.js';
+import { formatMoney, type Cents } from '../../../shared/money.js';
+import { receiptModelOf, type ReceiptContent } from '../../kernel/posting.js';
 import type { ServiceContext } from '../context.js';
 import { receiptTenders } from '../ledger/post.js';
 import type { ReceiptModel } from '../receipts/compose.js';
-
-const money = (c: Cents): string => formatCents(c, { symbol: true });
 
 export const CONDITION_WORDS: Record<ItemCondition, string> = {
   good: 'good',
@@ -27,30 +26,6 @@ export const CONDITION_WORDS: Record<ItemCondition, string> = {
 /** How a serial reads on paper: a MAC as AA:BB:CC:DD:EE:FF, anything else as S/N. */
 export function serialLine(serial: string): string {
   return /^[0-9A-F]{12}$/.test(serial) ? `MAC ${formatMac(serial)}` : `S/N ${serial}`;
-}
-
-function base(
-  ctx: ServiceContext,
-  cashier: Pick<Cashier, 'id' | 'name'>,
-  at: Date,
-  receiptNumber: string,
-  parts: Pick<ReceiptModel, 'title' | 'items' | 'totalCents'> & Partial<ReceiptModel>,
-): ReceiptModel {
-  return {
-    company: ctx.company,
-    terminal: { code: ctx.terminal.code, name: ctx.terminal.name },
-    cashier: { id: cashier.id, name: cashier.name },
-    at,
-    timeZone: ctx.clock.timeZone,
-    receiptNumber,
-    tenders: [],
-    changeCents: 0,
-    creditCents: 0,
-    balanceAsOf: null,
-    offline: !ctx.isOnline(),
-    footer: ctx.company.footer,
-    ...parts,
-  };
 }
 
 function addDays(iso: string, days: number): string {
@@ -68,15 +43,18 @@ export function orderItems(priced: PricedOrder, serialsByLine: (string | null)[]
       items.push({
         label: `${String(l.quantity)} x ${l.name}`,
         amountCents: l.extendedCents,
-        detail: [...(l.quantity > 1 ? [`${String(l.quantity)} at ${money(l.unitCents)}`] : []), ...serials],
+        detail: [
+          ...(l.quantity > 1 ? [`${String(l.quantity)} at ${formatMoney(l.unitCents)}`] : []),
+          ...serials,
+        ],
       });
     } else {
       items.push({
         label: `${String(l.quantity)} x ${l.name} (lease)`,
         amountCents: l.depositCents,
         detail: [
-          `Equipment deposit ${money(l.depositCents)}`,
-          `${money(l.monthlyCents)} a month on your bill${l.monthlyTaxCents > 0 ? ' (tax incl.)' : ''}`,
+          `Equipment deposit ${formatMoney(l.depositCents)}`,
+          `${formatMoney(l.monthlyCents)} a month on your bill${l.monthlyTaxCents > 0 ? ' (tax incl.)' : ''}`,
           ...serials,
         ],
       });
@@ -106,9 +84,6 @@ function returnTerms(priced: PricedOrder, catalog: Map<string, CatalogItem>, tod
 export function orderReceipt(
   ctx: ServiceContext,
   a: {
-    cashier: Cashier;
-    at: Date;
-    receiptNumber: string;
     account: { number: string; name: string };
     priced: PricedOrder;
     serialsByLine: (string | null)[][];
@@ -118,14 +93,15 @@ export function orderReceipt(
     catalog: Map<string, CatalogItem>;
     today: string;
   },
-): ReceiptModel {
-  return base(ctx, a.cashier, a.at, a.receiptNumber, {
+): ReceiptContent {
+  return {
+    kind: 'equipment_order',
     title: 'EQUIPMENT ORDER',
     account: a.account,
     notes: [
       `Handed over ${a.today}`,
       ...(a.priced.newMonthlyCents > 0
-        ? [`New monthly charges: ${money(a.priced.newMonthlyCents)} from your next bill`]
+        ? [`New monthly charges: ${formatMoney(a.priced.newMonthlyCents)} from your next bill`]
         : []),
     ],
     items: orderItems(a.priced, a.serialsByLine),
@@ -134,7 +110,7 @@ export function orderReceipt(
     changeCents: a.changeCents,
     creditCents: a.creditCents,
     footer: [...returnTerms(a.priced, a.catalog, a.today), ...ctx.company.footer],
-  });
+  };
 }
 
 export function quotePrintout(
@@ -150,13 +126,15 @@ export function quotePrintout(
   },
 ): ReceiptModel {
   return {
-    ...base(ctx, a.cashier, a.at, a.number, {
+    ...receiptModelOf(ctx, a.cashier, a.at, a.number, {
       title: 'EQUIPMENT QUOTE',
       ...(a.account ? { account: a.account } : {}),
       notes: [
         'QUOTE - NOT A RECEIPT. Nothing has been paid.',
         `Prices and tax as of ${a.today}; stock not reserved.`,
-        ...(a.priced.newMonthlyCents > 0 ? [`New monthly charges: ${money(a.priced.newMonthlyCents)}`] : []),
+        ...(a.priced.newMonthlyCents > 0
+          ? [`New monthly charges: ${formatMoney(a.priced.newMonthlyCents)}`]
+          : []),
       ],
       items: orderItems(
         a.priced,
@@ -218,9 +196,6 @@ function unitNotes(u: ReturnedUnitDoc): string[] {
 export function returnReceipt(
   ctx: ServiceContext,
   a: {
-    cashier: Cashier;
-    at: Date;
-    receiptNumber: string;
     invoiceNumber: string;
     account: { number: string; name: string };
     unit: ReturnedUnitDoc;
@@ -230,8 +205,9 @@ export function returnReceipt(
     reason: string;
     approvedBy: Cashier | null;
   },
-): ReceiptModel {
-  return base(ctx, a.cashier, a.at, a.receiptNumber, {
+): ReceiptContent {
+  return {
+    kind: 'equipment_return',
     title: 'EQUIPMENT RETURN',
     account: a.account,
     notes: [
@@ -243,15 +219,13 @@ export function returnReceipt(
     totalCents: a.netCents,
     tenders: refundTenders(a.way),
     footer: [a.reason, ...ctx.company.footer],
-  });
+  };
 }
 
 export function returnGoodsInvoice(
   ctx: ServiceContext,
   a: {
     cashier: Cashier;
-    at: Date;
-    invoiceNumber: string;
     receiptNumber: string;
     account: { number: string; name: string; serviceAddress: string };
     unit: ReturnedUnitDoc;
@@ -260,36 +234,32 @@ export function returnGoodsInvoice(
     way: RefundWay;
     exchangedFor: string | null;
   },
-): ReceiptModel {
+): ReceiptContent {
   return {
-    ...base(ctx, a.cashier, a.at, a.invoiceNumber, {
-      title: 'RETURN-GOODS INVOICE',
-      account: { number: a.account.number, name: a.account.name },
-      notes: [
-        a.account.serviceAddress,
-        `Goods received back: 1 x ${a.unit.name}`,
-        ...unitNotes(a.unit).slice(1),
-        ...(a.exchangedFor ? [`Exchanged for: ${a.exchangedFor}`] : []),
-        `Received by ${a.cashier.name} at ${ctx.terminal.code}`,
-        `Receipt ${a.receiptNumber}`,
-      ],
-      items: a.lines.map((l) => ({ label: lineLabel(l), amountCents: l.cents })),
-      totalCents: a.netCents,
-      tenders: refundTenders(a.way),
-      footer: [
-        'Amounts: + to the customer, - owed by the customer.',
-        'Customer signature: ______________________',
-      ],
-    }),
+    kind: 'return_invoice',
+    title: 'RETURN-GOODS INVOICE',
+    account: { number: a.account.number, name: a.account.name },
+    notes: [
+      a.account.serviceAddress,
+      `Goods received back: 1 x ${a.unit.name}`,
+      ...unitNotes(a.unit).slice(1),
+      ...(a.exchangedFor ? [`Exchanged for: ${a.exchangedFor}`] : []),
+      `Received by ${a.cashier.name} at ${ctx.terminal.code}`,
+      `Receipt ${a.receiptNumber}`,
+    ],
+    items: a.lines.map((l) => ({ label: lineLabel(l), amountCents: l.cents })),
+    totalCents: a.netCents,
+    tenders: refundTenders(a.way),
+    footer: [
+      'Amounts: + to the customer, - owed by the customer.',
+      'Customer signature: ______________________',
+    ],
   };
 }
 
 export function exchangeReceipt(
   ctx: ServiceContext,
   a: {
-    cashier: Cashier;
-    at: Date;
-    receiptNumber: string;
     invoiceNumber: string;
     account: { number: string; name: string };
     old: ReturnedUnitDoc;
@@ -306,7 +276,7 @@ export function exchangeReceipt(
     reason: string;
     approvedBy: Cashier | null;
   },
-): ReceiptModel {
+): ReceiptContent {
   // Shown as charges: + the customer pays, - the customer gets.
   const items = a.lines.map((l) => {
     const replacement = l.kind === 'warranty_replacement';
@@ -320,14 +290,15 @@ export function exchangeReceipt(
       ...(detail.length ? { detail } : {}),
     };
   });
-  return base(ctx, a.cashier, a.at, a.receiptNumber, {
+  return {
+    kind: 'equipment_exchange',
     title: 'EQUIPMENT EXCHANGE',
     account: a.account,
     notes: [
       'Returned:',
       ...unitNotes(a.old).map((n) => `  ${n}`),
       `Replacement: ${a.newName}`,
-      ...(a.newMonthlyCents > 0 ? [`Monthly charge now ${money(a.newMonthlyCents)}`] : []),
+      ...(a.newMonthlyCents > 0 ? [`Monthly charge now ${formatMoney(a.newMonthlyCents)}`] : []),
       `Return-goods invoice ${a.invoiceNumber}`,
       ...(a.approvedBy ? [`Approved by ${a.approvedBy.name} (${a.approvedBy.id})`] : []),
     ],
@@ -337,35 +308,32 @@ export function exchangeReceipt(
     changeCents: a.changeCents,
     creditCents: a.creditCents,
     footer: [a.reason, ...ctx.company.footer],
-  });
+  };
 }
 
 export function receivedSlip(
   ctx: ServiceContext,
   a: {
     cashier: Cashier;
-    at: Date;
-    receiptNumber: string;
     item: CatalogItem;
     serials: string[];
     quantity: number;
     reference: string;
   },
-): ReceiptModel {
+): ReceiptContent {
   return {
-    ...base(ctx, a.cashier, a.at, a.receiptNumber, {
-      title: 'STOCK RECEIVED',
-      notes: [`Shipment ${a.reference}`, `Branch ${ctx.terminal.branch}`],
-      items: [
-        {
-          label: `${String(a.quantity)} x ${a.item.name}`,
-          amountCents: 0,
-          detail: [`SKU ${a.item.sku}`, ...a.serials.map(serialLine)],
-        },
-      ],
-      totalCents: 0,
-      footer: [`Received by ${a.cashier.name} (${a.cashier.id})`],
-    }),
+    kind: 'stock_received',
+    title: 'STOCK RECEIVED',
+    notes: [`Shipment ${a.reference}`, `Branch ${ctx.terminal.branch}`],
+    items: [
+      {
+        label: `${String(a.quantity)} x ${a.item.name}`,
+        amountCents: 0,
+        detail: [`SKU ${a.item.sku}`, ...a.serials.map(serialLine)],
+      },
+    ],
+    totalCents: 0,
+    footer: [`Received by ${a.cashier.name} (${a.cashier.id})`],
     offline: false,
   };
 }
