@@ -28,19 +28,129 @@ export default tseslint.config(
     files: ['electron/main/**', 'electron/preload/**'],
     rules: { 'no-restricted-imports': 'off', '@typescript-eslint/no-require-imports': 'off' },
   },
+  // ---- layers: each folder imports only downward (enforced here, not by goodwill) ----
   {
-    files: ['shared/**', 'renderer/**'],
+    files: ['shared/**'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
-          paths: [{ name: 'electron', message: 'shared/ and renderer/ never import electron.' }],
+          paths: [{ name: 'electron', message: 'shared/ never imports electron.' }],
           patterns: [
             {
-              group: ['node:*', 'knex', 'sqlite3', 'serialport'],
-              message: 'shared/ and renderer/ stay free of Node-only modules.',
+              group: ['node:*', 'knex', 'sqlite3', 'serialport', 'pg', 'fastify', 'pino', 'pdfkit', 'ws'],
+              message: 'shared/ is pure: no Node-only module (it runs in the renderer too).',
+            },
+            {
+              group: ['**/electron/**', '**/server/**', '**/renderer/**', '**/resources/**'],
+              message: 'shared/ imports nothing of the other folders.',
             },
           ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['renderer/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'renderer/ never imports electron.' }],
+          patterns: [
+            {
+              group: ['node:*', 'knex', 'sqlite3', 'serialport', 'pg', 'fastify'],
+              message: 'renderer/ stays free of Node-only modules.',
+            },
+            {
+              group: ['**/electron/**', '**/server/**'],
+              message: 'renderer/ talks to the counter through the CounterApi contract in shared/ only.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['electron/**'],
+    ignores: ['electron/main/**', 'electron/preload/**', 'electron/demo-server.ts', 'electron/launch.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'electron', message: 'Only electron/main and electron/preload may import electron.' },
+          ],
+          patterns: [
+            {
+              group: ['**/renderer/**', '**/server/**'],
+              message:
+                'Counter code never imports the renderer or the server (the demo server is wired in launch).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['electron/kernel/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'The kernel is plain Node.' }],
+          patterns: [
+            {
+              group: [
+                '**/renderer/**',
+                '**/server/**',
+                '**/host/**',
+                '**/services/till/**',
+                '**/services/deposits/**',
+                '**/services/equipment/**',
+                '**/services/ledger/payments*',
+              ],
+              message: 'The kernel names no capability: capabilities plug into it.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['server/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'The server never imports electron.' }],
+          patterns: [
+            {
+              group: ['**/electron/**', '**/renderer/**'],
+              message: 'The server shares code with the counter only through shared/.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['electron/host/handlers/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.type='MemberExpression'][callee.property.name='db']",
+          message: 'Handlers hold no SQL: call a service.',
+        },
+        {
+          selector:
+            "MemberExpression[object.property.name='db'][property.name=/^(transaction|raw|select|schema)$/]",
+          message: 'Handlers hold no SQL: call a service.',
+        },
+        {
+          selector: "CallExpression[callee.name='db']",
+          message: 'Handlers hold no SQL: call a service.',
         },
       ],
     },

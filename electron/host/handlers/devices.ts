@@ -6,10 +6,10 @@
 import type { deviceChannels } from '../../../shared/api/channels/devices.js';
 import { CounterError } from '../../../shared/api/errors.js';
 import type { DeviceSettings } from '../../../shared/devices/settings.js';
-import { appendAudit } from '../../services/audit/audit.js';
+import { recordAudit } from '../../services/audit/audit.js';
 import { requireApproval } from '../../services/auth/approval.js';
 import { listReprintQueue, printReprintQueue } from '../../services/devices/reprint-queue.js';
-import { saveDeviceSettings } from '../../services/devices/settings-store.js';
+import { saveDeviceSettingsAudited } from '../../services/devices/settings-store.js';
 import { cashierOf, type HandlerMap, type HostDeps } from './types.js';
 
 /** Two devices on one port would fight over it (the second finds it busy): refuse the settings. */
@@ -47,14 +47,14 @@ export function deviceHandlers(deps: HostDeps): HandlerMap<keyof typeof deviceCh
     details: Record<string, unknown>,
     approvedBy: string | null = null,
   ): Promise<unknown> => {
-    const now = ctx.clock.now();
-    return ctx.db.transaction((trx) =>
-      appendAudit(
-        trx,
-        { actor, action, entityType: 'devices', entityId: ctx.terminal.code, approvedBy, details },
-        now,
-      ),
-    );
+    return recordAudit(ctx, {
+      actor,
+      action,
+      entityType: 'devices',
+      entityId: ctx.terminal.code,
+      approvedBy,
+      details,
+    });
   };
 
   return {
@@ -65,20 +65,7 @@ export function deviceHandlers(deps: HostDeps): HandlerMap<keyof typeof deviceCh
       checkSharedPorts(input.settings);
       const before = devices.settings();
       const now = ctx.clock.now();
-      await ctx.db.transaction(async (trx) => {
-        await saveDeviceSettings(trx, input.settings, cashier.id, now);
-        await appendAudit(
-          trx,
-          {
-            actor: cashier.id,
-            action: 'devices.settings.save',
-            entityType: 'devices',
-            entityId: ctx.terminal.code,
-            details: { before, after: input.settings },
-          },
-          now,
-        );
-      });
+      await saveDeviceSettingsAudited(ctx, input.settings, cashier.id, before, now);
       await devices.apply({
         settings: input.settings,
         savedAt: now.toISOString(),

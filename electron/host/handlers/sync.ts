@@ -1,6 +1,6 @@
 /** Sync handlers: enrollment (IT admin), the sync monitor, "sync now" and held events (supervisor). */
 import type { syncChannels } from '../../../shared/api/channels/sync.js';
-import { appendAudit } from '../../services/audit/audit.js';
+import { recordAudit } from '../../services/audit/audit.js';
 import { cashierOf, type HandlerMap, type HostDeps } from './types.js';
 
 export function syncHandlers(deps: HostDeps): HandlerMap<keyof typeof syncChannels> {
@@ -9,19 +9,13 @@ export function syncHandlers(deps: HostDeps): HandlerMap<keyof typeof syncChanne
     'sync.enrollment': () => Promise.resolve(sync.enrollment()),
     'sync.enroll': async (input, session) => {
       const enrolled = await sync.enroll(input);
-      await ctx.db.transaction((trx) =>
-        appendAudit(
-          trx,
-          {
-            actor: cashierOf(session).id,
-            action: 'sync.enroll',
-            entityType: 'terminal',
-            entityId: enrolled.terminalId,
-            details: { serverUrl: enrolled.serverUrl, branch: enrolled.branch },
-          },
-          ctx.clock.now(),
-        ),
-      );
+      await recordAudit(ctx, {
+        actor: cashierOf(session).id,
+        action: 'sync.enroll',
+        entityType: 'terminal',
+        entityId: enrolled.terminalId,
+        details: { serverUrl: enrolled.serverUrl, branch: enrolled.branch },
+      });
       pushStatus();
       return enrolled;
     },

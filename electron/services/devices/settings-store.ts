@@ -9,6 +9,8 @@ import {
   ScannerSettingsSchema,
   type DeviceSettings,
 } from '../../../shared/devices/settings.js';
+import { appendAudit } from '../audit/audit.js';
+import type { ServiceContext } from '../context.js';
 
 type Row = { device: string; settings: string; updated_at: string; updated_by: string };
 
@@ -78,4 +80,28 @@ export async function saveDeviceSettings(
       .onConflict('device')
       .merge();
   }
+}
+
+/** Saves the device settings and the audit entry naming who changed what, in one transaction. */
+export async function saveDeviceSettingsAudited(
+  ctx: Pick<ServiceContext, 'db' | 'terminal'>,
+  settings: DeviceSettings,
+  by: string,
+  before: DeviceSettings,
+  at: Date,
+): Promise<void> {
+  await ctx.db.transaction(async (trx) => {
+    await saveDeviceSettings(trx, settings, by, at);
+    await appendAudit(
+      trx,
+      {
+        actor: by,
+        action: 'devices.settings.save',
+        entityType: 'devices',
+        entityId: ctx.terminal.code,
+        details: { before, after: settings },
+      },
+      at,
+    );
+  });
 }
