@@ -29,6 +29,7 @@ import { DRAWER_TENDERS, journalBalances, type JournalLine } from '../../shared/
 import type { Cents } from '../../shared/money.js';
 import type { OutboxEventType, OutboxPayload } from '../../shared/sync/events.js';
 import { appendAudit } from '../services/audit/audit.js';
+import { ledgerSeal } from '../services/audit/ledger-seal.js';
 import { requireApproval } from '../services/auth/approval.js';
 import type { ServiceContext } from '../services/context.js';
 import { newId } from '../services/ids.js';
@@ -357,7 +358,7 @@ async function run<I, R, P>(
   const ids: Ids = { transactionId: tx.transactionId, receiptNumber };
   const approvedBy = plan.approver?.id ?? null;
   const createdAt = tx.now.toISOString();
-  await trx('transactions').insert({
+  const row = {
     id: tx.transactionId,
     request_id: requestId,
     posting: def.name,
@@ -378,7 +379,8 @@ async function run<I, R, P>(
     created_at: createdAt,
     reverses_id: plan.reversesId ?? null,
     reason: plan.reason ?? null,
-  });
+  };
+  await trx('transactions').insert(row);
   if (plan.journal.length)
     await trx('journal_lines').insert(
       plan.journal.map((l) => ({
@@ -426,6 +428,8 @@ async function run<I, R, P>(
       details: {
         ...plan.audit.details,
         ...(receiptNumber ? { receiptNumber } : {}),
+        transactionId: tx.transactionId,
+        ledgerSeal: ledgerSeal(row, plan.journal, tenders),
       },
     },
     tx.now,

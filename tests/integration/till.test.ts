@@ -486,4 +486,46 @@ describe('audit chain', () => {
     expect(cli.status).toBe(1);
     expect(cli.stdout).toContain(`BROKEN at entry #${target.seq} (id ${target.id})`);
   });
+
+  it('names a ledger row edited in the file, though the audit chain itself is untouched', async () => {
+    const host = await startTestHost({ demo: { count: 10, months: 1 } });
+    const s = await signInWithTill(host, '2001', '2468');
+    const paid = await pay(host, s, '1000042517', 700);
+    expect(value<{ ok: boolean }>(await host.call('audit.verify', {}, s)).ok).toBe(true);
+    // Pocket $5 of a cash payment: the journal and the tender both say $2 now, and they balance.
+    const db = host.ctx.db;
+    await db('journal_lines')
+      .where({ transaction_id: paid.transactionId, ledger_account: 'drawer:cash' })
+      .update({ cents: 200 });
+    await db('journal_lines')
+      .where({ transaction_id: paid.transactionId, ledger_account: 'ar:1000042517' })
+      .update({ cents: -200 });
+    await db('tenders')
+      .where('transaction_id', paid.transactionId)
+      .update({ amount_cents: 200, net_cents: 200 });
+    const r = value<{ ok: boolean; reason: string }>(await host.call('audit.verify', {}, s));
+    expect(r.ok).toBe(false);
+    expect(r.reason).toMatch(new RegExp(`ledger rows of transaction ${paid.transactionId} were changed`));
+    await host.close();
+  });
+
+  it('names a transaction written straight into the file, with no audit entry', async () => {
+    const host = await startTestHost({ demo: { count: 10, months: 1 } });
+    const s = await signInWithTill(host, '2001', '2468');
+    const paid = await pay(host, s, '1000042517', 700);
+    const row = (await host.ctx.db('transactions').where('id', paid.transactionId).first()) as Record<
+      string,
+      unknown
+    >;
+    await host.ctx.db('transactions').insert({
+      ...row,
+      id: `${paid.transactionId}x`,
+      request_id: 'forged',
+      receipt_number: null,
+    });
+    const r = value<{ ok: boolean; reason: string }>(await host.call('audit.verify', {}, s));
+    expect(r.ok).toBe(false);
+    expect(r.reason).toMatch(/no audit entry/);
+    await host.close();
+  });
 });

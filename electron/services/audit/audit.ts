@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 
 import { newId } from '../ids.js';
+import { sealOf } from './ledger-seal.js';
 
 export type AuditEntry = {
   actor: string;
@@ -87,6 +88,7 @@ export type AuditVerification =
 export async function verifyAuditChain(db: Knex): Promise<AuditVerification> {
   const rows = (await db('audit_log').select('*').orderBy('seq', 'asc')) as AuditRow[];
   let prev = GENESIS_HASH;
+  const sealed = new Map<string, { row: AuditRow; seal: string }>();
   for (const row of rows) {
     if (row.prev_hash !== prev) {
       return {
@@ -106,7 +108,35 @@ export async function verifyAuditChain(db: Knex): Promise<AuditVerification> {
         reason: 'content does not match its hash (the entry was edited)',
       };
     }
+    const details = JSON.parse(row.details) as { transactionId?: unknown; ledgerSeal?: unknown };
+    if (typeof details.transactionId === 'string' && typeof details.ledgerSeal === 'string')
+      sealed.set(details.transactionId, { row, seal: details.ledgerSeal });
     prev = row.hash;
   }
+  // The chain holds; now the ledger it seals: every posted transaction as its audit entry saw it.
+  for (const [transactionId, { row, seal }] of sealed) {
+    const now = await sealOf(db, transactionId);
+    if (now !== seal)
+      return {
+        ok: false,
+        entries: rows.length,
+        brokenAt: row.seq,
+        id: row.id,
+        reason:
+          now === null
+            ? `transaction ${transactionId} was deleted from the ledger`
+            : `the ledger rows of transaction ${transactionId} were changed after they were posted`,
+      };
+  }
+  const unsealed = (await db('transactions').whereNotNull('posting').select('id')) as { id: string }[];
+  const stray = unsealed.find((t) => !sealed.has(t.id));
+  if (stray)
+    return {
+      ok: false,
+      entries: rows.length,
+      brokenAt: rows.length,
+      id: stray.id,
+      reason: `transaction ${stray.id} has no audit entry: it was written outside the app, or its entry was removed`,
+    };
   return { ok: true, entries: rows.length };
 }
