@@ -39,7 +39,10 @@ const text = async (testId: string): Promise<string> => (await page.getByTestId(
 async function openAccount(accountNumber: string): Promise<void> {
   await page.keyboard.press('F1');
   await page.getByTestId('search').fill(accountNumber);
-  await page.getByTestId('result').first().waitFor();
+  // The list may still show the last search for a moment: wait until it shows this account first.
+  await expect.poll(async () => (await page.getByTestId('result').first().textContent()) ?? '').toContain(
+    accountNumber,
+  );
   await page.keyboard.press('Enter');
   await page.getByTestId('payment').waitFor();
 }
