@@ -50,6 +50,8 @@ export type HostConfig = {
   printer?: ReceiptPrinterDevice;
   /** Device poll/reconnect timings (tests shorten them); the device settings live in the counter DB. */
   deviceTiming?: Partial<DevicesTiming>;
+  /** Device-file printer paths allowed besides /dev/usb/lpN and /dev/lpN. */
+  printerDeviceFiles?: string[];
   /** Seed the replica with demo data when it is empty. */
   demo?: { count: number; months?: number; seed?: number } | null;
   clock?: Clock;
@@ -141,6 +143,7 @@ export async function createCounterHost(config: HostConfig): Promise<CounterHost
   const devices = await createDevices(ctx, {
     ...(config.printer ? { printer: config.printer } : {}),
     ...(config.deviceTiming ? { timing: config.deviceTiming } : {}),
+    ...(config.printerDeviceFiles ? { printerDeviceFiles: config.printerDeviceFiles } : {}),
     emit,
     // Called only after the host is built (devices open their ports on the next tick).
     onStatusChange: () => pushStatus(),
@@ -191,7 +194,7 @@ export async function createCounterHost(config: HostConfig): Promise<CounterHost
   const deps: HostDeps = { ctx, log, devices, sync, receipts, emit, pushStatus, sessionState };
   const handlers: HandlerMap<Channel> = {
     ...coreHandlers(deps, status),
-    ...deviceHandlers(deps),
+    ...deviceHandlers(deps, config.printerDeviceFiles),
     ...syncHandlers(deps),
     ...tillHandlers(deps, tillPolicy, path.join(config.dataDir, 'reports')),
     ...equipmentHandlers(deps),
