@@ -18,6 +18,11 @@ export type RouteContext = {
   now: () => Date;
   enrollCodeTtlMinutes: number;
   enrollRateLimit: { max: number; timeWindow: number } | false;
+  /** Budgets per subject (a terminal, an enrollment code) on top of the per-address one; 429 when spent. */
+  limitSubject: {
+    terminal(req: FastifyRequest, terminalId: string): Promise<void>;
+    enrollCode(req: FastifyRequest, code: string): Promise<void>;
+  };
 };
 
 /** Parses with zod; a failure is a 400 naming the first fields at fault. */
@@ -42,6 +47,7 @@ export async function authTerminal(ctx: RouteContext, req: FastifyRequest): Prom
       'UNAUTHORIZED',
       'Unknown or revoked terminal token: enroll this terminal again.',
     );
+  await ctx.limitSubject.terminal(req, `terminal:${terminal.id}`);
   return terminal;
 }
 
