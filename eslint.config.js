@@ -45,4 +45,14 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // Node-only helpers both the counter and the server use (never imported by the renderer).
+    files: ['shared/node/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'electron', message: 'shared/ never imports electron.' }] },
+      ],
+    },
+  },
 );
