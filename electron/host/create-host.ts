@@ -23,6 +23,7 @@ import { systemClock, type Clock } from '../services/clock.js';
 import type { CompanyConfig, ServiceContext, TerminalConfig } from '../services/context.js';
 import { openCounterDb } from '../services/db/connection.js';
 import { seedDemoIfEmpty } from '../services/db/seed.js';
+import { protectStoredChecks } from '../services/ledger/sensitive.js';
 import { createDevices, type CounterDevices, type DevicesTiming } from '../services/devices/index.js';
 import type { ReceiptPrinterDevice } from '../services/devices/printer/types.js';
 import { newId } from '../services/ids.js';
@@ -109,6 +110,7 @@ export async function createCounterHost(config: HostConfig): Promise<CounterHost
   const clock = config.clock ?? systemClock();
   const log = config.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info', name: 'countertop' });
   const db = await openCounterDb(config.dbFile ?? path.join(config.dataDir, 'counter.db'));
+  await protectStoredChecks(db);
   if (config.demo) {
     const written = await seedDemoIfEmpty(
       db,

@@ -15,6 +15,7 @@ import {
 import { receiptPrefix, type ServiceContext } from '../context.js';
 import { newId } from '../ids.js';
 import type { ReceiptModel } from '../receipts/compose.js';
+import { checkTenderColumns } from './sensitive.js';
 
 export type TransactionRow = {
   id: string;
@@ -94,8 +95,7 @@ export async function insertTenders(
       amount_cents: t.amountCents,
       net_cents: settlement.net[i]?.cents ?? 0,
       check_number: t.type === 'check' ? t.checkNumber : null,
-      routing_number: t.type === 'check' ? t.routingNumber : null,
-      bank_account: t.type === 'check' ? t.bankAccount : null,
+      ...checkTenderColumns(trx, t, transactionId, i),
       card_brand: t.type === 'card' ? t.brand : null,
       card_last4: t.type === 'card' ? t.last4 : null,
       auth_code: t.type === 'card' ? t.authCode : null,

@@ -8,6 +8,7 @@ import * as m005 from './005_deposits.js';
 import * as m006 from './006_equipment.js';
 import * as m007 from './007_fts_deferral.js';
 import * as m008 from './008_auth_throttle.js';
+import * as m009 from './009_sealed_checks.js';
 
 type Migration = { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> };
 
@@ -20,6 +21,7 @@ const all: [string, Migration][] = [
   ['006_equipment', m006],
   ['007_fts_deferral', m007],
   ['008_auth_throttle', m008],
+  ['009_sealed_checks', m009],
 ];
 
 /** Migrations are imported, not read from a folder, so they work from TS, from dist/ and packaged. */
