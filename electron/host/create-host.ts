@@ -121,6 +121,7 @@ export async function createCounterHost(config: HostConfig): Promise<CounterHost
         ...(config.demo.seed ? { seed: config.demo.seed } : {}),
       },
       clock.now(),
+      config.terminal.code,
     );
     if (written) log.info({ accounts: written }, 'demo data loaded');
   }

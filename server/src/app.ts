@@ -16,6 +16,7 @@ import Fastify, {
 import pino, { type Logger } from 'pino';
 import { ZodError } from 'zod';
 
+import { DEFAULT_PIN_MIN_LENGTH } from '../../shared/validators/pin.js';
 import { openServerDb, type DbConfig, type ServerDb } from './db/connection.js';
 import { serverId } from './domain/enroll.js';
 import type { PushOptions } from './domain/push.js';
@@ -39,6 +40,8 @@ export type ServerConfig = {
    */
   rateLimit?: { max: number; timeWindowMs: number; enrollMax: number } | false;
   enrollCodeTtlMinutes?: number;
+  /** Fewest digits a new PIN may have (DEFAULT_PIN_MIN_LENGTH, 6, when absent; never under 4). */
+  pinMinLength?: number;
   push?: PushOptions;
   now?: () => Date;
 };
@@ -107,6 +110,7 @@ export async function buildServer(config: ServerConfig): Promise<CountertopServe
     push: config.push ?? {},
     now: config.now ?? (() => new Date()),
     enrollCodeTtlMinutes: config.enrollCodeTtlMinutes ?? 60,
+    pinMinLength: config.pinMinLength ?? DEFAULT_PIN_MIN_LENGTH,
     enrollRateLimit: limits ? { max: limits.enrollMax, timeWindow: limits.timeWindowMs } : false,
     limitSubject: {
       terminal: subjectLimiter(limits ? limits.max : 0),

@@ -11,7 +11,7 @@ import { CounterError } from '../../../shared/api/errors.js';
 import type { Cashier, Role } from '../../../shared/api/schemas.js';
 import { appendAudit } from '../audit/audit.js';
 import type { ServiceContext } from '../context.js';
-import { dummyPinCheck, verifyPin } from './pin.js';
+import { dummyPinCheck, needsUpgrade, newVerifier, verifyPin } from './pin.js';
 
 export const MAX_PIN_FAILURES = 5;
 export const LOCKOUT_MINUTES = 15;
@@ -177,10 +177,15 @@ export async function authenticate(
     );
 
   const row = slot.row;
-  const good = row ? await verifyPin(pin, row.pin_hash) : await dummyPinCheck(pin);
+  const code = ctx.terminal.code;
+  const good = row ? await verifyPin(pin, row.pin_hash, code, row.id) : await dummyPinCheck(pin, code);
   if (good && row) {
+    // A plain hash pulled before verifiers existed: replace it now that the PIN is known to be right.
+    const upgraded = needsUpgrade(row.pin_hash) ? await newVerifier(pin, code, row.id) : null;
     await ctx.db.transaction(async (trx) => {
       await trx('cashiers').where('id', row.id).update({ failed_attempts: 0, locked_until: null });
+      if (upgraded)
+        await trx('cashiers').where({ id: row.id, pin_hash: row.pin_hash }).update({ pin_hash: upgraded });
       // This attempt was not a failure after all: give the terminal its slot back.
       await trx('auth_throttle')
         .where('subject', TERMINAL_SUBJECT)

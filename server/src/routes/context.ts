@@ -17,6 +17,8 @@ export type RouteContext = {
   push: PushOptions;
   now: () => Date;
   enrollCodeTtlMinutes: number;
+  /** Fewest digits a new PIN may have. */
+  pinMinLength: number;
   enrollRateLimit: { max: number; timeWindow: number } | false;
   /** Budgets per subject (a terminal, an enrollment code) on top of the per-address one; 429 when spent. */
   limitSubject: {
