@@ -204,7 +204,8 @@ describe('a device-file printer (/dev/usb/lp0 style)', () => {
     expect(s.printer.detail).toMatch(/device file gives no status/);
     const out = await pay(4321);
     expect(out.receipt.printed).toBe(true);
-    await lp0.emu.waitFor(() => lp0.emu.cuts === 1, 5000, 'receipt');
+    // The drawer kick follows the receipt in its own write: wait for both to come through the pty.
+    await lp0.emu.waitFor(() => lp0.emu.cuts === 1 && lp0.emu.kicks.length === 1, 5000, 'receipt and kick');
     expect(lp0.emu.text()).toMatch(/TOTAL\s+\$43\.21/);
     expect(lp0.emu.barcodes).toEqual([{ symbology: 'CODE128', data: out.payment.receiptNumber }]);
     expect(lp0.emu.kicks.map((k) => k.bytes)).toEqual([[0x1b, 0x70, 0x00, 0x19, 0xfa]]);
