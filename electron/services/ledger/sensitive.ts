@@ -24,6 +24,9 @@ import type { Knex } from 'knex';
 
 import type { Tender } from '../../../shared/api/schemas.js';
 import { ensurePrivateDir, ensurePrivateFile } from '../../../shared/node/private-files.js';
+import { redactChecksForSync } from '../../../shared/sync/redact.js';
+
+export { redactChecksForSync };
 
 /** Returns the 32-byte key for the database whose folder is `dataDir`. */
 export type CheckKeyProvider = (dataDir: string) => Buffer;
@@ -131,22 +134,6 @@ export function routingForDepositSlip(
     routingNumber: string;
   };
   return opened.routingNumber;
-}
-
-/**
- * An outbox payload with every check tender's bank account cut to its last 4 digits (the event
- * schemas take 4 to 17 digits, so the payload stays valid). Anything else is returned as it was.
- */
-export function redactChecksForSync<T>(payload: T): T {
-  const walk = (v: unknown): unknown => {
-    if (Array.isArray(v)) return v.map(walk);
-    if (v === null || typeof v !== 'object') return v;
-    const o = v as Record<string, unknown>;
-    const out = Object.fromEntries(Object.entries(o).map(([k, x]) => [k, walk(x)]));
-    if (o.type === 'check' && typeof o.bankAccount === 'string') out.bankAccount = o.bankAccount.slice(-4);
-    return out;
-  };
-  return walk(payload) as T;
 }
 
 /**
