@@ -63,7 +63,7 @@ export default tseslint.config(
               message: 'renderer/ stays free of Node-only modules.',
             },
             {
-              group: ['**/electron/**', '**/server/**'],
+              group: ['**/electron/**', '**/server/**', '**/shared/node/**'],
               message: 'renderer/ talks to the counter through the CounterApi contract in shared/ only.',
             },
           ],
@@ -151,6 +151,25 @@ export default tseslint.config(
         {
           selector: "CallExpression[callee.name='db']",
           message: 'Handlers hold no SQL: call a service.',
+        },
+      ],
+    },
+  },
+  {
+    // The one Node-only corner of shared/: code both Node processes (counter and server) run, such as
+    // the PIN verifier derivation and private file modes. The renderer may not import it (see above).
+    files: ['shared/node/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'shared/ never imports electron.' }],
+          patterns: [
+            {
+              group: ['**/electron/**', '**/server/**', '**/renderer/**'],
+              message: 'shared/ imports nothing of the other folders.',
+            },
+          ],
         },
       ],
     },

@@ -39,6 +39,8 @@ export const ConfigFileSchema = z
       }),
     ]),
     idleLockSeconds: z.number().int().min(30).max(3600),
+    /** Printer device nodes besides /dev/usb/lpN and /dev/lpN that a device-file printer may use. */
+    printerDeviceFiles: z.array(z.string().regex(/^\/dev\/\S+$/, 'A device path starts with /dev/.')).max(16),
     till: z
       .object({
         overShortToleranceCents: z.number().int().min(0),
@@ -83,6 +85,7 @@ export function loadHostConfig(dataDir: string, overrides: Partial<HostConfig> =
     ...(file.printerProfile ? { printerProfile: file.printerProfile } : {}),
     demo: file.demo === false ? null : (file.demo ?? { count: 2000 }),
     ...(file.idleLockSeconds ? { idleLockSeconds: file.idleLockSeconds } : {}),
+    ...(file.printerDeviceFiles ? { printerDeviceFiles: file.printerDeviceFiles } : {}),
     ...(file.till ? { till: file.till } : {}),
     ...serverConfig(file),
     ...overrides,

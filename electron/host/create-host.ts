@@ -23,6 +23,7 @@ import { systemClock, type Clock } from '../services/clock.js';
 import type { CompanyConfig, ServiceContext, TerminalConfig } from '../services/context.js';
 import { openCounterDb } from '../services/db/connection.js';
 import { seedDemoIfEmpty } from '../services/db/seed.js';
+import { protectStoredChecks } from '../services/ledger/sensitive.js';
 import { createDevices, type CounterDevices, type DevicesTiming } from '../services/devices/index.js';
 import type { ReceiptPrinterDevice } from '../services/devices/printer/types.js';
 import { newId } from '../services/ids.js';
@@ -50,6 +51,8 @@ export type HostConfig = {
   printer?: ReceiptPrinterDevice;
   /** Device poll/reconnect timings (tests shorten them); the device settings live in the counter DB. */
   deviceTiming?: Partial<DevicesTiming>;
+  /** Device-file printer paths allowed besides /dev/usb/lpN and /dev/lpN. */
+  printerDeviceFiles?: string[];
   /** Seed the replica with demo data when it is empty. */
   demo?: { count: number; months?: number; seed?: number } | null;
   clock?: Clock;
@@ -107,6 +110,7 @@ export async function createCounterHost(config: HostConfig): Promise<CounterHost
   const clock = config.clock ?? systemClock();
   const log = config.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info', name: 'countertop' });
   const db = await openCounterDb(config.dbFile ?? path.join(config.dataDir, 'counter.db'));
+  await protectStoredChecks(db);
   if (config.demo) {
     const written = await seedDemoIfEmpty(
       db,
@@ -117,6 +121,7 @@ export async function createCounterHost(config: HostConfig): Promise<CounterHost
         ...(config.demo.seed ? { seed: config.demo.seed } : {}),
       },
       clock.now(),
+      config.terminal.code,
     );
     if (written) log.info({ accounts: written }, 'demo data loaded');
   }
@@ -141,6 +146,7 @@ export async function createCounterHost(config: HostConfig): Promise<CounterHost
   const devices = await createDevices(ctx, {
     ...(config.printer ? { printer: config.printer } : {}),
     ...(config.deviceTiming ? { timing: config.deviceTiming } : {}),
+    ...(config.printerDeviceFiles ? { printerDeviceFiles: config.printerDeviceFiles } : {}),
     emit,
     // Called only after the host is built (devices open their ports on the next tick).
     onStatusChange: () => pushStatus(),
@@ -191,7 +197,7 @@ export async function createCounterHost(config: HostConfig): Promise<CounterHost
   const deps: HostDeps = { ctx, log, devices, sync, receipts, emit, pushStatus, sessionState };
   const handlers: HandlerMap<Channel> = {
     ...coreHandlers(deps, status),
-    ...deviceHandlers(deps),
+    ...deviceHandlers(deps, config.printerDeviceFiles),
     ...syncHandlers(deps),
     ...tillHandlers(deps, tillPolicy, path.join(config.dataDir, 'reports')),
     ...equipmentHandlers(deps),

@@ -34,6 +34,7 @@ import { requireApproval } from '../services/auth/approval.js';
 import type { ServiceContext } from '../services/context.js';
 import { newId } from '../services/ids.js';
 import { nextReceiptNumber } from '../services/ledger/post.js';
+import { checkTenderColumns } from '../services/ledger/sensitive.js';
 import { enqueue } from '../services/outbox/outbox.js';
 import type { ReceiptModel } from '../services/receipts/compose.js';
 import { requireOpenTill, tillExpected, type TillRow } from './till-state.js';
@@ -297,8 +298,21 @@ async function insertTenderRows(trx: Knex.Transaction, transactionId: string, te
       amount_cents: t.amountCents,
       net_cents: t.netCents,
       check_number: t.checkNumber ?? null,
-      routing_number: t.routingNumber ?? null,
-      bank_account: t.bankAccount ?? null,
+      // Bank numbers are stored masked; the routing number sealed for the deposit slip.
+      ...(t.type === 'check' && t.routingNumber && t.bankAccount
+        ? checkTenderColumns(
+            trx,
+            {
+              type: 'check',
+              amountCents: t.amountCents,
+              checkNumber: t.checkNumber ?? '',
+              routingNumber: t.routingNumber,
+              bankAccount: t.bankAccount,
+            },
+            transactionId,
+            i,
+          )
+        : { routing_number: null, bank_account: null }),
       card_brand: t.cardBrand ?? null,
       card_last4: t.cardLast4 ?? null,
       auth_code: t.authCode ?? null,

@@ -7,10 +7,16 @@
 import { createHash } from 'node:crypto';
 
 import rateLimit from '@fastify/rate-limit';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyRequest,
+} from 'fastify';
 import pino, { type Logger } from 'pino';
 import { ZodError } from 'zod';
 
+import { DEFAULT_PIN_MIN_LENGTH } from '../../shared/validators/pin.js';
 import { openServerDb, type DbConfig, type ServerDb } from './db/connection.js';
 import { serverId } from './domain/enroll.js';
 import type { PushOptions } from './domain/push.js';
@@ -28,9 +34,14 @@ export type ServerConfig = {
   adminToken?: string | null;
   /** Largest request body (bytes); bigger is 413. */
   bodyLimit?: number;
-  /** Requests per terminal (or per IP without a token) per window; false turns it off. */
+  /**
+   * Requests per client address per window, and the same again per terminal once its token checks out;
+   * enrollment attempts per address and per enrollment code. False turns it off.
+   */
   rateLimit?: { max: number; timeWindowMs: number; enrollMax: number } | false;
   enrollCodeTtlMinutes?: number;
+  /** Fewest digits a new PIN may have (DEFAULT_PIN_MIN_LENGTH, 6, when absent; never under 4). */
+  pinMinLength?: number;
   push?: PushOptions;
   now?: () => Date;
 };
@@ -69,21 +80,42 @@ export async function buildServer(config: ServerConfig): Promise<CountertopServe
       global: true,
       max: limits.max,
       timeWindow: limits.timeWindowMs,
-      keyGenerator: (req) => {
-        const auth = req.headers.authorization;
-        return typeof auth === 'string' && auth.length < 300
-          ? `t:${createHash('sha256').update(auth).digest('hex').slice(0, 24)}`
-          : `ip:${req.ip}`;
-      },
+      // By address, never by anything the client chooses: keyed by the Authorization header, every
+      // made-up token got a fresh budget.
+      keyGenerator: (req) => `ip:${req.ip}`,
     });
   }
+  const subjects = new WeakMap<FastifyRequest, string>();
+  const subjectLimiter = (max: number): ((req: FastifyRequest, subject: string) => Promise<void>) => {
+    if (!limits) return () => Promise.resolve();
+    const check = app.createRateLimit({
+      max,
+      timeWindow: limits.timeWindowMs,
+      keyGenerator: (req) => subjects.get(req) ?? `ip:${req.ip}`,
+    });
+    return async (req, subject) => {
+      subjects.set(req, createHash('sha256').update(subject).digest('hex').slice(0, 32));
+      const r = await check(req);
+      if (!r.isAllowed && r.isExceeded)
+        throw new HttpError(
+          429,
+          'RATE_LIMITED',
+          `Too many requests: slow down (try again in ${r.ttlInSeconds} s).`,
+        );
+    };
+  };
   const ctx: RouteContext = {
     db,
     adminToken: config.adminToken ?? null,
     push: config.push ?? {},
     now: config.now ?? (() => new Date()),
     enrollCodeTtlMinutes: config.enrollCodeTtlMinutes ?? 60,
+    pinMinLength: config.pinMinLength ?? DEFAULT_PIN_MIN_LENGTH,
     enrollRateLimit: limits ? { max: limits.enrollMax, timeWindow: limits.timeWindowMs } : false,
+    limitSubject: {
+      terminal: subjectLimiter(limits ? limits.max : 0),
+      enrollCode: subjectLimiter(limits ? limits.enrollMax : 0),
+    },
   };
 
   app.setErrorHandler((err, req, reply) => {

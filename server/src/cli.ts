@@ -54,6 +54,7 @@ async function main(): Promise<void> {
         logger,
         adminToken: env.adminToken,
         enrollCodeTtlMinutes: env.enrollCodeTtlMinutes,
+        pinMinLength: env.pinMinLength,
         push: {
           observe: (info) => {
             if (info.replays) logger.info(info, 'replayed events acked again (a retry after a lost answer)');

@@ -15,6 +15,19 @@ export const DevicePathSchema = z
     message: 'A port path looks like /dev/ttyUSB0, /dev/serial/by-id/… or COM3.',
   });
 
+/** Printer device nodes a device-file printer may write to, unless the terminal's config lists others. */
+const PRINTER_DEVICE_NODE = /^\/dev\/(usb\/)?lp\d{1,3}$/;
+
+/**
+ * Why `path` may not be a device-file printer, or null when it may: /dev/usb/lpN, /dev/lpN or a path
+ * in `allowed` (countertop.json `printerDeviceFiles`). Anything else could be a file the counter's
+ * user can write (a report, a config file), and receipts would be appended to it.
+ */
+export function printerDeviceFileProblem(path: string, allowed: readonly string[] = []): string | null {
+  if (PRINTER_DEVICE_NODE.test(path) || allowed.includes(path)) return null;
+  return `${path} is not a printer device: a device-file printer is /dev/usb/lp0 or /dev/lp0 (other device paths must be listed in printerDeviceFiles in countertop.json).`;
+}
+
 export const BAUD_RATES = [1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200] as const;
 
 export const SerialOptionsSchema = z

@@ -192,8 +192,11 @@ export const CashierDataSchema = z.object({
   id: z.string(),
   name: z.string(),
   role: z.enum(['csr', 'supervisor', 'admin']),
-  /** scrypt hash (never the PIN). */
-  pinHash: z.string(),
+  /**
+   * This terminal's PIN verifier (never the PIN, never the server's PIN hash): a value only this
+   * terminal can check a PIN against; see shared/node/pin-verifier.ts.
+   */
+  pinVerifier: z.string(),
   active: z.boolean(),
 });
 export type CashierData = z.infer<typeof CashierDataSchema>;

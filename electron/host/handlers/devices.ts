@@ -5,7 +5,7 @@
  */
 import type { deviceChannels } from '../../../shared/api/channels/devices.js';
 import { CounterError } from '../../../shared/api/errors.js';
-import type { DeviceSettings } from '../../../shared/devices/settings.js';
+import { printerDeviceFileProblem, type DeviceSettings } from '../../../shared/devices/settings.js';
 import { recordAudit } from '../../services/audit/audit.js';
 import { requireApproval } from '../../services/auth/approval.js';
 import { listReprintQueue, printReprintQueue } from '../../services/devices/reprint-queue.js';
@@ -39,7 +39,10 @@ function checkSharedPorts(s: DeviceSettings): void {
   }
 }
 
-export function deviceHandlers(deps: HostDeps): HandlerMap<keyof typeof deviceChannels> {
+export function deviceHandlers(
+  deps: HostDeps,
+  printerDeviceFiles: readonly string[] = [],
+): HandlerMap<keyof typeof deviceChannels> {
   const { ctx, devices, receipts, pushStatus } = deps;
   const audit = (
     actor: string,
@@ -63,6 +66,9 @@ export function deviceHandlers(deps: HostDeps): HandlerMap<keyof typeof deviceCh
     'devices.saveSettings': async (input, session) => {
       const cashier = cashierOf(session);
       checkSharedPorts(input.settings);
+      const p = input.settings.printer.connection;
+      const problem = p.kind === 'file' ? printerDeviceFileProblem(p.path, printerDeviceFiles) : null;
+      if (problem) throw new CounterError('INVALID_INPUT', problem, 'printer.connection.path');
       const before = devices.settings();
       const now = ctx.clock.now();
       await saveDeviceSettingsAudited(ctx, input.settings, cashier.id, before, now);

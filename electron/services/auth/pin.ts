@@ -1,26 +1,44 @@
-/** PINs are stored as scrypt hashes: `scrypt$N$r$p$salt$hash` (base64). Verification is constant-time. */
-import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+/**
+ * PIN checks on the counter. A cashier row holds a per-terminal verifier (`tv1$…`, see
+ * shared/node/pin-verifier.ts): the server's PIN hash never reaches the counter. A row pulled before
+ * verifiers existed may still hold the plain hash (`scrypt$…`); it is replaced by a verifier at that
+ * cashier's next good PIN.
+ */
+import { randomBytes } from 'node:crypto';
 
-const N = 16384;
-const R = 8;
-const P = 1;
-const KEYLEN = 32;
+import { checkPin, isVerifier, verifierForPin } from '../../../shared/node/pin-verifier.js';
 
-function scrypt(pin: string, salt: Buffer, opts: ScryptOptions): Promise<Buffer> {
-  return new Promise((resolve, reject) =>
-    scryptCb(pin, salt, KEYLEN, opts, (err, key) => (err ? reject(err) : resolve(key))),
-  );
+export { hashPin } from '../../../shared/node/pin-verifier.js';
+
+export function verifyPin(
+  pin: string,
+  stored: string,
+  terminalCode: string,
+  cashierId: string,
+): Promise<boolean> {
+  return checkPin(pin, stored, terminalCode, cashierId);
 }
 
-export async function hashPin(pin: string, salt: Buffer = randomBytes(16)): Promise<string> {
-  const key = await scrypt(pin, salt, { N, r: R, p: P });
-  return ['scrypt', N, R, P, salt.toString('base64'), key.toString('base64')].join('$');
+export function needsUpgrade(stored: string): boolean {
+  return !isVerifier(stored);
 }
 
-export async function verifyPin(pin: string, stored: string): Promise<boolean> {
-  const [scheme, n, r, p, salt, hash] = stored.split('$');
-  if (scheme !== 'scrypt' || !n || !r || !p || !salt || !hash) return false;
-  const expected = Buffer.from(hash, 'base64');
-  const key = await scrypt(pin, Buffer.from(salt, 'base64'), { N: Number(n), r: Number(r), p: Number(p) });
-  return key.length === expected.length && timingSafeEqual(key, expected);
+export function newVerifier(pin: string, terminalCode: string, cashierId: string): Promise<string> {
+  return verifierForPin(pin, terminalCode, cashierId);
+}
+
+const dummies = new Map<string, Promise<string>>();
+
+/**
+ * The same scrypt work as a real check, against a verifier of a random PIN nobody knows, so an unknown
+ * cashier ID takes as long to refuse as a wrong PIN for a real one. Always false.
+ */
+export async function dummyPinCheck(pin: string, terminalCode: string): Promise<boolean> {
+  let dummy = dummies.get(terminalCode);
+  if (!dummy) {
+    dummy = verifierForPin(randomBytes(16).toString('hex'), terminalCode, '-');
+    dummies.set(terminalCode, dummy);
+  }
+  await checkPin(pin, await dummy, terminalCode, '-');
+  return false;
 }

@@ -3,10 +3,9 @@
  * that an acknowledged payment survives a power cut. One connection (SQLite has one writer anyway),
  * so every transaction is serialised and no reader sees a half-written posting.
  */
-import fs from 'node:fs';
-import path from 'node:path';
-
 import knexFactory, { type Knex } from 'knex';
+
+import { ensurePrivateSqlite } from '../../../shared/node/private-files.js';
 
 import { counterMigrations } from './migrations/index.js';
 
@@ -23,7 +22,7 @@ const PRAGMAS = [
 ];
 
 export async function openCounterDb(filename: string): Promise<CounterDb> {
-  if (filename !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(filename)), { recursive: true });
+  ensurePrivateSqlite(filename);
   const db = knexFactory({
     client: 'sqlite3',
     connection: { filename },

@@ -13,7 +13,7 @@ import {
 } from '../../../resources/demo/generate.js';
 import { demoDepositPolicyRows } from '../../../resources/demo/deposits.js';
 import { writeDepositRecords } from '../deposits/records.js';
-import { hashPin } from '../auth/pin.js';
+import { newVerifier } from '../auth/pin.js';
 import { seedEquipmentDemo } from '../equipment/replica.js';
 
 const CHUNK = 500;
@@ -112,23 +112,29 @@ async function writeBundles(
   );
 }
 
-export async function seedCashiers(db: Knex): Promise<void> {
+/** The demo cashiers with verifiers for this terminal (what a pull from the server would bring). */
+export async function seedCashiers(db: Knex, terminalCode: string): Promise<void> {
   const rows = await Promise.all(
     DEMO_CASHIERS.map(async (c) => ({
       id: c.id,
       name: c.name,
       role: c.role,
-      pin_hash: await hashPin(c.pin),
+      pin_hash: await newVerifier(c.pin, terminalCode, c.id),
     })),
   );
   await db('cashiers').insert(rows).onConflict('id').ignore();
 }
 
 /** Seeds the replica when it is empty. Returns the number of accounts written (0 if it had data). */
-export async function seedDemoIfEmpty(db: Knex, opts: DemoOptions, asOf: Date): Promise<number> {
+export async function seedDemoIfEmpty(
+  db: Knex,
+  opts: DemoOptions,
+  asOf: Date,
+  terminalCode: string,
+): Promise<number> {
   const existing = (await db('accounts').count({ n: '*' }).first()) as { n: number };
   if (Number(existing.n) > 0) return 0;
-  await seedCashiers(db);
+  await seedCashiers(db, terminalCode);
   await db('policies')
     .insert({ key: 'allocation', value: JSON.stringify(DEFAULT_ALLOCATION_POLICY) })
     .onConflict('key')

@@ -78,6 +78,8 @@ export type DevicesOptions = {
   /** Called (coalesced) after any device change, so the host can push the status bar. */
   onStatusChange?: () => void;
   timing?: Partial<DevicesTiming>;
+  /** Device-file printer paths allowed besides /dev/usb/lpN and /dev/lpN. */
+  printerDeviceFiles?: readonly string[];
 };
 
 function scanMeaning(code: string): string {
@@ -275,7 +277,7 @@ export async function createDevices(ctx: ServiceContext, opts: DevicesOptions = 
       characterSet: settings.printer.characterSet,
     };
     if (settings.printer.connection.kind !== 'virtual') {
-      const p = new PortPrinter(settings.printer, timing, log, onChange);
+      const p = new PortPrinter(settings.printer, timing, log, onChange, opts.printerDeviceFiles);
       printer = p;
       p.start();
     }

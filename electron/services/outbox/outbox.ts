@@ -6,6 +6,7 @@ import type { Knex } from 'knex';
 
 import { OutboxEventTypes, type OutboxEventType, type OutboxPayload } from '../../../shared/sync/events.js';
 import { newId } from '../ids.js';
+import { redactChecksForSync } from '../ledger/sensitive.js';
 
 export async function enqueue<T extends OutboxEventType>(
   trx: Knex.Transaction,
@@ -13,7 +14,8 @@ export async function enqueue<T extends OutboxEventType>(
   payload: OutboxPayload<T>,
   occurredAt: Date,
 ): Promise<{ id: string; seq: number }> {
-  const parsed = OutboxEventTypes[type].parse(payload);
+  // A check's full bank account number never leaves the counter (see redactChecksForSync).
+  const parsed = redactChecksForSync(OutboxEventTypes[type].parse(payload));
   const id = newId();
   const [seq] = (await trx('outbox').insert({
     id,

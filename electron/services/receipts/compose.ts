@@ -4,6 +4,7 @@
  */
 import { CharacterSet, PrinterTypes, ThermalPrinter } from 'node-thermal-printer';
 
+import { sanitizePrintModel, sanitizePrintText } from '../../../shared/escpos/sanitize.js';
 import { formatCents, type Cents } from '../../../shared/money.js';
 
 export type PrinterProfile = {
@@ -72,9 +73,11 @@ export function formatReceiptTime(at: Date, timeZone: string): string {
 /**
  * Typographic punctuation (’ “ ” – …) is not in the receipt code page: node-thermal-printer would
  * switch the printer to another page mid-receipt (one many printers lack). Print the ASCII look-alike.
+ * Control characters never reach the printer (see sanitizePrintText): a reason typed with ESC p in it
+ * must not open the drawer.
  */
 export function printable(text: string): string {
-  return text
+  return sanitizePrintText(text)
     .replace(/[‘’‚‛′]/g, "'")
     .replace(/[“”„‟″]/g, '"')
     .replace(/[‐‑‒–—―]/g, '-')
@@ -82,34 +85,9 @@ export function printable(text: string): string {
     .replace(/[\u00a0\u2007\u202f]/g, ' ');
 }
 
-function printableModel(m: ReceiptModel): ReceiptModel {
-  return {
-    ...m,
-    company: {
-      name: printable(m.company.name),
-      address: printable(m.company.address),
-      phone: printable(m.company.phone),
-    },
-    cashier: { ...m.cashier, name: printable(m.cashier.name) },
-    title: printable(m.title),
-    ...(m.account ? { account: { ...m.account, name: printable(m.account.name) } } : {}),
-    ...(m.notes ? { notes: m.notes.map(printable) } : {}),
-    items: m.items.map((i) => ({
-      ...i,
-      label: printable(i.label),
-      ...(i.detail ? { detail: i.detail.map(printable) } : {}),
-    })),
-    tenders: m.tenders.map((t) => ({
-      ...t,
-      label: printable(t.label),
-      ...(t.detail ? { detail: printable(t.detail) } : {}),
-    })),
-    footer: m.footer.map(printable),
-  };
-}
-
 export function composeReceipt(original: ReceiptModel, profile: PrinterProfile = DEFAULT_PROFILE): Buffer {
-  const model = printableModel(original);
+  // Every string in the model, whatever the capability that built it put there (a field added later too).
+  const model = sanitizePrintModel(original, printable);
   const p = new ThermalPrinter({
     type: profile.type === 'star' ? PrinterTypes.STAR : PrinterTypes.EPSON,
     interface: '',

@@ -10,6 +10,8 @@ import path from 'node:path';
 
 import { z } from 'zod';
 
+import { ensurePrivateDir } from '../../../shared/node/private-files.js';
+
 export type Enrollment = {
   serverUrl: string;
   terminalId: string;
@@ -57,7 +59,7 @@ export function fileCredentialStore(dir: string, protector?: Protector): Credent
       };
     },
     save(e) {
-      fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+      ensurePrivateDir(dir);
       const { token, ...rest } = e;
       const body = protector
         ? { ...rest, sealedToken: protector.protect(token).toString('base64') }

@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { EnrollmentInfo, PullResult, SyncMonitor } from '../../../shared/api/channels/sync.js';
 import { CounterError } from '../../../shared/api/errors.js';
 import type { Status } from '../../../shared/api/status.js';
+import { appendAudit } from '../audit/audit.js';
 import type { ServiceContext } from '../context.js';
 import { outboxStats } from '../outbox/outbox.js';
 import { enrollRequest, joinUrl, SyncRequestError } from './client.js';
@@ -158,7 +159,21 @@ export function createSync(
   async function autoEnroll(url: string, code: string): Promise<void> {
     for (let attempt = 1; attempt <= 8 && !enrollment; attempt++) {
       try {
-        await enroll({ serverUrl: url, code });
+        const enrolled = await enroll({ serverUrl: url, code });
+        // No cashier asked for this one (the start-up configuration did): the audit says so.
+        await db.transaction((trx) =>
+          appendAudit(
+            trx,
+            {
+              actor: 'system',
+              action: 'sync.enroll',
+              entityType: 'terminal',
+              entityId: enrolled.terminalId,
+              details: { serverUrl: enrolled.serverUrl, branch: enrolled.branch, automatic: true },
+            },
+            clock.now(),
+          ),
+        );
         return;
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);

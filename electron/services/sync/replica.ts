@@ -221,7 +221,7 @@ export async function applyChanges(
     'cashiers',
     p.cashier.upserts.map(({ data }) => {
       const c = data as CashierData;
-      return { id: c.id, name: c.name, role: c.role, pin_hash: c.pinHash, active: c.active ? 1 : 0 };
+      return { id: c.id, name: c.name, role: c.role, pin_hash: c.pinVerifier, active: c.active ? 1 : 0 };
     }),
     'id',
     ['name', 'role', 'pin_hash', 'active'],

@@ -4,7 +4,6 @@
  * paid-outs, expected against counted, over/short, and who approved what.
  */
 import fs from 'node:fs';
-import path from 'node:path';
 
 import type { Knex } from 'knex';
 import { CharacterSet, PrinterTypes, ThermalPrinter } from 'node-thermal-printer';
@@ -14,6 +13,7 @@ import type { TillFigures } from '../../../shared/api/channels/till.js';
 import type { CloseFigures } from '../../../shared/domain/till.js';
 import { TENDER_LABEL } from '../../../shared/domain/tenders.js';
 import { formatCents, type Cents } from '../../../shared/money.js';
+import { ensurePrivateFile, PRIVATE_FILE_MODE } from '../../../shared/node/private-files.js';
 import type { CompanyConfig, TerminalConfig } from '../context.js';
 import { DEFAULT_PROFILE, formatReceiptTime, printable, type PrinterProfile } from '../receipts/compose.js';
 import { tillFigures, type TillRow } from './till.js';
@@ -201,14 +201,14 @@ export function composeZReport(m: ZModel, profile: PrinterProfile = DEFAULT_PROF
 
 /** Writes the PDF; resolves when the file is complete on disk. */
 export function writeZPdf(m: ZModel, file: string): Promise<void> {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+  ensurePrivateFile(file);
   return new Promise((resolve, reject) => {
     const doc = new PDFDocument({
       size: 'LETTER',
       margin: 54,
       info: { Title: `Z report ${m.zNumber}`, Author: m.company.name },
     });
-    const out = fs.createWriteStream(file);
+    const out = fs.createWriteStream(file, { mode: PRIVATE_FILE_MODE });
     out.on('finish', () => resolve());
     out.on('error', reject);
     doc.pipe(out);

@@ -2,11 +2,10 @@
  * The server database through knex: PostgreSQL (`DATABASE_URL=postgres://…`, production) or an SQLite
  * file (the embedded default). The same migrations run on both; every query is parameterized.
  */
-import fs from 'node:fs';
-import path from 'node:path';
-
 import knexFactory, { type Knex } from 'knex';
 import pg from 'pg';
+
+import { ensurePrivateSqlite } from '../../../shared/node/private-files.js';
 
 import { serverMigrations } from './migrations/index.js';
 
@@ -49,8 +48,7 @@ export async function openServerDb(config: DbConfig, opts: { migrate?: boolean }
       pool: { min: 0, max: config.poolMax ?? 20 },
     });
   } else {
-    if (config.filename !== ':memory:')
-      fs.mkdirSync(path.dirname(path.resolve(config.filename)), { recursive: true });
+    ensurePrivateSqlite(config.filename);
     knex = knexFactory({
       client: 'sqlite3',
       connection: { filename: config.filename },

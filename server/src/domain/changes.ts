@@ -17,6 +17,7 @@ import type {
   PolicyData,
   ReplicaEntity,
 } from '../../../shared/sync/protocol.js';
+import { deriveVerifier } from '../../../shared/node/pin-verifier.js';
 import { rawRows, upsertChunked } from '../db/util.js';
 
 export type PendingChange = { entity: ReplicaEntity; key: string; op: 'upsert' | 'delete'; data: unknown };
@@ -162,20 +163,49 @@ export function billData(
   };
 }
 
+/** A cashier as the change log keeps it: no PIN material (each pull adds that terminal's verifier). */
+export type StoredCashierData = Omit<CashierData, 'pinVerifier'>;
+
 export function cashierData(r: {
   id: string;
   name: string;
   role: string;
-  pin_hash: string;
   active: boolean | number;
-}): CashierData {
-  return {
-    id: r.id,
-    name: r.name,
-    role: r.role as CashierData['role'],
-    pinHash: r.pin_hash,
-    active: Boolean(r.active),
-  };
+}): StoredCashierData {
+  return { id: r.id, name: r.name, role: r.role as CashierData['role'], active: Boolean(r.active) };
+}
+
+/**
+ * Cashier rows of a pull page, rewritten for the terminal pulling: the PIN hash (older change-log rows
+ * carried it) is dropped and that terminal's own verifier added, derived from the stored hash.
+ */
+async function cashierDataFor(
+  db: Knex,
+  rows: ChangeLogRow[],
+  terminalCode: string,
+): Promise<Map<string, string>> {
+  const ids = rows.filter((r) => r.entity === 'cashier' && r.data !== null).map((r) => r.entity_key);
+  const out = new Map<string, string>();
+  if (!ids.length) return out;
+  const hashes = new Map(
+    (
+      (await db('cashiers').whereIn('id', ids).select('id', 'pin_hash')) as { id: string; pin_hash: string }[]
+    ).map((c) => [c.id, c.pin_hash]),
+  );
+  await Promise.all(
+    rows
+      .filter((r) => r.entity === 'cashier' && r.data !== null)
+      .map(async (r) => {
+        const { pinHash: _dropped, ...data } = JSON.parse(r.data!) as StoredCashierData & {
+          pinHash?: string;
+        };
+        const hash = hashes.get(r.entity_key);
+        // A cashier row without a hash here cannot sign in anywhere: send an empty verifier.
+        const pinVerifier = hash ? await deriveVerifier(hash, terminalCode, r.entity_key) : '';
+        out.set(r.entity_key, JSON.stringify({ ...data, pinVerifier }));
+      }),
+  );
+  return out;
 }
 
 export function policyData(r: { key: string; value: string }): PolicyData {
@@ -201,6 +231,7 @@ export async function pullPage(
   db: Knex,
   cursor: number,
   limit: number,
+  terminalCode: string,
 ): Promise<{ body: string; count: number; cursor: number; hasMore: boolean }> {
   const head = await headVersion(db);
   const rows = (await db('change_log')
@@ -211,9 +242,10 @@ export async function pullPage(
   const hasMore = rows.length > limit;
   const page = hasMore ? rows.slice(0, limit) : rows;
   const next = page.length ? Number(page[page.length - 1]!.version) : cursor;
+  const cashiers = await cashierDataFor(db, page, terminalCode);
   const parts = page.map(
     (r) =>
-      `{"version":${Number(r.version)},"entity":${JSON.stringify(r.entity)},"key":${JSON.stringify(r.entity_key)},"op":${JSON.stringify(r.op)},"data":${r.data ?? 'null'}}`,
+      `{"version":${Number(r.version)},"entity":${JSON.stringify(r.entity)},"key":${JSON.stringify(r.entity_key)},"op":${JSON.stringify(r.op)},"data":${(r.entity === 'cashier' ? cashiers.get(r.entity_key) : null) ?? r.data ?? 'null'}}`,
   );
   const body = `{"changes":[${parts.join(',')}],"cursor":${next},"hasMore":${hasMore},"head":${Math.max(head, next)}}`;
   return { body, count: page.length, cursor: next, hasMore };

@@ -16,6 +16,7 @@
 import type { Knex } from 'knex';
 
 import type { PushRequest, PushResponse } from '../../../shared/sync/protocol.js';
+import { redactChecksForSync } from '../../../shared/sync/redact.js';
 import type { ServerDb } from '../db/connection.js';
 import { forUpdate, insertChunked, isRetryable } from '../db/util.js';
 import { HttpError } from '../http-error.js';
@@ -352,7 +353,8 @@ async function pushInTransaction(
       seq: ev.seq,
       id: ev.id,
       type: ev.type,
-      payload: JSON.stringify(ev.payload ?? null),
+      // An older counter may still send a whole bank account number: it is not kept here either.
+      payload: JSON.stringify(redactChecksForSync(ev.payload ?? null)),
       occurred_at: ev.occurredAt,
       received_at: now,
       status: d.status,

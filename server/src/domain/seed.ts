@@ -2,7 +2,7 @@
  * Loads the deterministic demo data (resources/demo/generate.ts) as the server's system of record,
  * with a change-log entry for every row so that a new terminal's first pull brings it all.
  */
-import { randomBytes, scrypt as scryptCb } from 'node:crypto';
+import { hashPin } from '../../../shared/node/pin-verifier.js';
 
 import {
   DEFAULT_ALLOCATION_POLICY,
@@ -27,18 +27,6 @@ import {
   type PendingChange,
 } from './changes.js';
 import { insertDepositRecords } from './deposits.js';
-
-/** PIN hash in the counter's format (`scrypt$N$r$p$salt$hash`), so pulled cashiers sign in as before. */
-export function hashPin(pin: string): Promise<string> {
-  const salt = randomBytes(16);
-  return new Promise((resolve, reject) =>
-    scryptCb(pin, salt, 32, { N: 16384, r: 8, p: 1 }, (err, key) =>
-      err
-        ? reject(err)
-        : resolve(['scrypt', 16384, 8, 1, salt.toString('base64'), key.toString('base64')].join('$')),
-    ),
-  );
-}
 
 async function writeBundles(db: ServerDb, bundles: DemoAccountBundle[], now: string): Promise<void> {
   await db.knex.transaction(async (trx) => {

@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 
 import { BranchSchema } from '../../../shared/sync/protocol.js';
+import { setCashierPin } from '../domain/cashiers.js';
 import { createEnrollmentCode } from '../domain/enroll.js';
 import { reviewEvents } from '../domain/review.js';
 import { tillClosings } from '../domain/tills.js';
@@ -37,6 +38,18 @@ export function adminRoutes(app: FastifyInstance, ctx: RouteContext): void {
       now: ctx.now(),
     });
     return reply.code(201).send(code);
+  });
+
+  app.put('/v1/admin/cashiers/:cashierId/pin', async (req, reply) => {
+    authAdmin(ctx, req);
+    const { cashierId } = parse(
+      z.object({ cashierId: z.string().min(1).max(16) }).strict(),
+      req.params,
+      'cashier',
+    );
+    const body = parse(z.object({ pin: z.string().max(32) }).strict(), req.body, 'PIN');
+    await setCashierPin(ctx.db, cashierId, body.pin, { minLength: ctx.pinMinLength, now: ctx.now() });
+    return reply.code(204).send();
   });
 
   app.get('/v1/admin/events', async (req) => {

@@ -17,7 +17,14 @@ export type RouteContext = {
   push: PushOptions;
   now: () => Date;
   enrollCodeTtlMinutes: number;
+  /** Fewest digits a new PIN may have. */
+  pinMinLength: number;
   enrollRateLimit: { max: number; timeWindow: number } | false;
+  /** Budgets per subject (a terminal, an enrollment code) on top of the per-address one; 429 when spent. */
+  limitSubject: {
+    terminal(req: FastifyRequest, terminalId: string): Promise<void>;
+    enrollCode(req: FastifyRequest, code: string): Promise<void>;
+  };
 };
 
 /** Parses with zod; a failure is a 400 naming the first fields at fault. */
@@ -42,6 +49,7 @@ export async function authTerminal(ctx: RouteContext, req: FastifyRequest): Prom
       'UNAUTHORIZED',
       'Unknown or revoked terminal token: enroll this terminal again.',
     );
+  await ctx.limitSubject.terminal(req, `terminal:${terminal.id}`);
   return terminal;
 }
 

@@ -10,6 +10,7 @@ export function enrollRoutes(app: FastifyInstance, ctx: RouteContext): void {
     { config: ctx.enrollRateLimit ? { rateLimit: ctx.enrollRateLimit } : {} },
     async (req, reply) => {
       const body = parse(EnrollRequestSchema, req.body, 'enrollment');
+      await ctx.limitSubject.enrollCode(req, `code:${body.code.toUpperCase()}`);
       const enrolled = await enrollTerminal(ctx.db, body, ctx.now());
       req.log.info(
         { terminalId: enrolled.terminalId, branch: enrolled.branch, code: body.terminalCode },

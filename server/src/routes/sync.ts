@@ -42,9 +42,9 @@ export function syncRoutes(app: FastifyInstance, ctx: RouteContext): void {
   });
 
   app.get('/v1/sync/pull', async (req, reply) => {
-    await authTerminal(ctx, req);
+    const terminal = await authTerminal(ctx, req);
     const q = parse(PullQuerySchema, req.query, 'pull query');
-    const page = await pullPage(ctx.db.knex, q.cursor, q.limit);
+    const page = await pullPage(ctx.db.knex, q.cursor, q.limit, terminal.code);
     return reply.type('application/json; charset=utf-8').send(page.body);
   });
 

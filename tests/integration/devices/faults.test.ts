@@ -18,7 +18,7 @@ import type {
   QueuedReceipt,
 } from '../../../shared/api/channels/devices.js';
 import type { Status } from '../../../shared/api/status.js';
-import { decodeEscPos } from '../../../shared/escpos/decoder.js';
+import type { DeviceSettings } from '../../../shared/devices/settings.js';
 import { DeviceBench } from '../../support/device-emulator/index.js';
 import {
   CARD,
@@ -76,7 +76,13 @@ async function drainQueue(): Promise<void> {
 
 beforeAll(async () => {
   bench = new DeviceBench();
-  h = await startDeviceHost();
+  h = await startDeviceHost({
+    printerDeviceFiles: [
+      path.join(bench.dir, 'lp0'),
+      path.join(bench.dir, 'lp9'),
+      path.join(bench.dir, 'notes.txt'),
+    ],
+  });
 });
 
 afterAll(async () => {
@@ -190,23 +196,65 @@ describe('a TCP (port 9100) printer', () => {
 });
 
 describe('a device-file printer (/dev/usb/lp0 style)', () => {
-  it('prints into the file; it gives no status; a missing file is a clear error', async () => {
-    const file = path.join(bench.dir, 'lp0');
-    fs.writeFileSync(file, '');
-    await setPrinter({ kind: 'file', path: file });
+  it('prints into the device; it gives no status; a missing device is a clear error', async () => {
+    // A pty stands in for /dev/usb/lp0: a character device, listed in the host's printerDeviceFiles.
+    const lp0 = await bench.printer('lp0');
+    await setPrinter({ kind: 'file', path: lp0.path });
     const s = await printerIs('no_status');
     expect(s.printer.detail).toMatch(/device file gives no status/);
     const out = await pay(4321);
     expect(out.receipt.printed).toBe(true);
-    const printed = decodeEscPos(fs.readFileSync(file));
-    expect(printed.lines.join('\n')).toMatch(/TOTAL\s+\$43\.21/);
-    expect(printed.barcodes).toEqual([{ symbology: 'CODE128', data: out.payment.receiptNumber }]);
-    expect(printed.kicks.map((k) => k.bytes)).toEqual([[0x1b, 0x70, 0x00, 0x19, 0xfa]]);
+    // The drawer kick follows the receipt in its own write: wait for both to come through the pty.
+    await lp0.emu.waitFor(() => lp0.emu.cuts === 1 && lp0.emu.kicks.length === 1, 5000, 'receipt and kick');
+    expect(lp0.emu.text()).toMatch(/TOTAL\s+\$43\.21/);
+    expect(lp0.emu.barcodes).toEqual([{ symbology: 'CODE128', data: out.payment.receiptNumber }]);
+    expect(lp0.emu.kicks.map((k) => k.bytes)).toEqual([[0x1b, 0x70, 0x00, 0x19, 0xfa]]);
 
     await setPrinter({ kind: 'file', path: path.join(bench.dir, 'lp9') });
     const off = await printerIs('offline');
     expect(off.printer.detail).toMatch(/No printer at .*lp9: is it switched on and plugged in/);
     expect(fs.existsSync(path.join(bench.dir, 'lp9'))).toBe(false); // never created as a plain file
+  });
+
+  it('refuses a regular file, even one on the allow-list, and leaves it as it was', async () => {
+    const notes = path.join(bench.dir, 'notes.txt');
+    fs.writeFileSync(notes, 'keep me\n');
+    await setPrinter({ kind: 'file', path: notes });
+    const off = await printerIs('offline');
+    expect(off.printer.detail).toMatch(/notes\.txt is a regular file, not a printer/);
+    const out = await pay(1234);
+    expect(out.receipt.printed).toBe(false);
+    expect(fs.readFileSync(notes, 'utf8')).toBe('keep me\n');
+    await setPrinter({ kind: 'virtual' });
+    await drainQueue();
+  });
+
+  it('refuses to save a device-file printer outside /dev/usb/lpN, /dev/lpN and the allow-list', async () => {
+    const current = await h.call<{ settings: DeviceSettings }>('devices.info', {}, h.admin);
+    for (const bad of [
+      '/etc/passwd',
+      path.join(bench.dir, 'other.txt'),
+      '/dev/sda',
+      '/dev/usb/lp0/../../etc/x',
+    ]) {
+      const r = await h.reply(
+        'devices.saveSettings',
+        {
+          settings: {
+            ...current.settings,
+            printer: { ...current.settings.printer, connection: { kind: 'file', path: bad } },
+          },
+        },
+        h.admin,
+      );
+      expect(r.ok ? null : r.error).toMatchObject({
+        code: 'INVALID_INPUT',
+        field: 'printer.connection.path',
+        message: expect.stringMatching(/is not a printer device: a device-file printer is \/dev\/usb\/lp0/),
+      });
+    }
+    const after = await h.call<{ settings: DeviceSettings }>('devices.info', {}, h.admin);
+    expect(after.settings).toEqual(current.settings);
   });
 });
 

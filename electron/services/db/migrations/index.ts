@@ -9,6 +9,8 @@ import * as m006 from './006_equipment.js';
 import * as m007 from './007_fts_deferral.js';
 import * as m008 from './008_posting_kernel.js';
 import * as m009 from './009_sync_review.js';
+import * as m010 from './010_auth_throttle.js';
+import * as m011 from './011_sealed_checks.js';
 
 type Migration = { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> };
 
@@ -22,6 +24,8 @@ const all: [string, Migration][] = [
   ['007_fts_deferral', m007],
   ['008_posting_kernel', m008],
   ['009_sync_review', m009],
+  ['010_auth_throttle', m010],
+  ['011_sealed_checks', m011],
 ];
 
 /** Migrations are imported, not read from a folder, so they work from TS, from dist/ and packaged. */

@@ -62,6 +62,8 @@ export class PortPrinter implements ReceiptPrinterDevice {
     private readonly timing: PortPrinterTiming,
     private readonly log: Logger,
     private readonly onChange: () => void,
+    /** Device-file paths allowed besides /dev/usb/lpN and /dev/lpN. */
+    private readonly allowedFiles: readonly string[] = [],
   ) {
     const c = settings.connection;
     if (c.kind === 'virtual') throw new Error('PortPrinter needs a serial, tcp or file connection');
@@ -75,7 +77,7 @@ export class PortPrinter implements ReceiptPrinterDevice {
           ? openSerial(c.serial, timing.pollMs)
           : c.kind === 'tcp'
             ? openTcp(c.host, c.port, timing.tcpConnectTimeoutMs)
-            : openDeviceFile(c.path),
+            : openDeviceFile(c.path, this.allowedFiles),
       onConnected: (t) => {
         this.rx = [];
         this.answersStatus = c.kind === 'file' ? false : null;

@@ -3,7 +3,7 @@ import { CharacterSet, PrinterTypes, ThermalPrinter } from 'node-thermal-printer
 
 import type { PrinterSettings } from '../../../../shared/devices/settings.js';
 import { describePrinterConnection } from '../../../../shared/devices/settings.js';
-import { formatReceiptTime } from '../../receipts/compose.js';
+import { formatReceiptTime, printable } from '../../receipts/compose.js';
 
 export function composeTestPage(
   settings: PrinterSettings,
@@ -20,14 +20,14 @@ export function composeTestPage(
   p.bold(true);
   p.println('PRINTER TEST PAGE');
   p.bold(false);
-  p.println(info.company);
-  p.println(`${info.terminal} · ${formatReceiptTime(info.at, info.timeZone)}`);
+  p.println(printable(info.company));
+  p.println(`${printable(info.terminal)} · ${formatReceiptTime(info.at, info.timeZone)}`);
   p.alignLeft();
   p.drawLine();
   p.println(`Connection: ${describePrinterConnection(settings.connection)}`.slice(0, settings.columns));
   p.println(`Type: ${settings.type === 'star' ? 'Star' : 'Epson ESC/POS'}, ${settings.columns} columns`);
   p.println(`Code page: ${settings.characterSet}`);
-  p.println(`Tested by: ${info.by}`.slice(0, settings.columns));
+  p.println(`Tested by: ${printable(info.by)}`.slice(0, settings.columns));
   const ruler = Array.from({ length: settings.columns }, (_, i) => String((i + 1) % 10)).join('');
   p.println(ruler);
   p.println('Accents: Álvarez Peña Müller Çelik Øre €5');

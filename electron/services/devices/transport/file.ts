@@ -4,6 +4,7 @@
  */
 import fs from 'node:fs';
 
+import { printerDeviceFileProblem } from '../../../../shared/devices/settings.js';
 import { DeviceError } from '../printer/types.js';
 import { errCode, errMessage, type Transport } from './types.js';
 
@@ -25,13 +26,30 @@ export function explainFileError(path: string, err: unknown): string {
   }
 }
 
-export async function openDeviceFile(path: string): Promise<Transport> {
+/**
+ * Opens a printer device node for writing. Only /dev/usb/lpN, /dev/lpN or an `allowed` path, and only
+ * if it really is a character device: a regular file (a typo, or settings pointing at a file worth
+ * damaging) is refused instead of having receipts appended to it.
+ */
+export async function openDeviceFile(path: string, allowed: readonly string[] = []): Promise<Transport> {
+  const problem = printerDeviceFileProblem(path, allowed);
+  if (problem) throw new DeviceError(problem);
   let handle: fs.promises.FileHandle;
   try {
     // No O_CREAT: a missing device must fail, never become a regular file in /dev.
-    handle = await fs.promises.open(path, fs.constants.O_WRONLY | fs.constants.O_APPEND);
+    handle = await fs.promises.open(
+      path,
+      fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_NOCTTY,
+    );
   } catch (err) {
     throw new DeviceError(explainFileError(path, err));
+  }
+  const stat = await handle.stat().catch(() => null);
+  if (!stat?.isCharacterDevice()) {
+    await handle.close().catch(() => undefined);
+    throw new DeviceError(
+      `${path} is ${stat?.isFile() ? 'a regular file' : 'not a character device'}, not a printer: receipts are not written to it.`,
+    );
   }
   return {
     label: path,
