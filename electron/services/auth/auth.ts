@@ -152,6 +152,37 @@ export async function authenticate(
   purpose: Purpose,
   actor?: string,
 ): Promise<Cashier> {
+  // One attempt per ID at a time: each attempt counts itself as a failure before its PIN is checked,
+  // so right PINs checked side by side (approvals fired together) would count as a burst of failures
+  // and lock the supervisor out. Serialized, every attempt sees the outcome of the one before.
+  return serialized(ctx.db, cashierId, () => attempt(ctx, cashierId, pin, purpose, actor));
+}
+
+const inFlight = new WeakMap<object, Map<string, Promise<unknown>>>();
+
+async function serialized<T>(db: object, key: string, run: () => Promise<T>): Promise<T> {
+  let chains = inFlight.get(db);
+  if (!chains) inFlight.set(db, (chains = new Map()));
+  const before = chains.get(key) ?? Promise.resolve();
+  const mine = before.then(run, run);
+  const settled = mine.then(
+    () => undefined,
+    () => undefined,
+  );
+  chains.set(key, settled);
+  void settled.then(() => {
+    if (chains.get(key) === settled) chains.delete(key);
+  });
+  return mine;
+}
+
+async function attempt(
+  ctx: ServiceContext,
+  cashierId: string,
+  pin: string,
+  purpose: Purpose,
+  actor?: string,
+): Promise<Cashier> {
   const now = ctx.clock.now();
   const field = purpose === 'signIn' ? 'pin' : 'approval.pin';
   const who = purpose === 'signIn' ? 'Cashier' : 'Supervisor';

@@ -80,6 +80,26 @@ describe('PIN lockout under concurrency', () => {
     expect(Number(paid.n)).toBe(0);
   });
 
+  it('twelve right supervisor PINs in parallel all approve: right PINs side by side never lock anyone', async () => {
+    const dana = await signInWithTill(host, '1001', '1234');
+    const results = await Promise.all(
+      Array.from({ length: 12 }, () =>
+        host.call(
+          'till.paidOut',
+          {
+            requestId: randomUUID(),
+            amountCents: 100,
+            reason: 'stamps',
+            approval: { supervisorId: '2001', pin: '2468' },
+          },
+          dana,
+        ),
+      ),
+    );
+    expect(results.map((r) => (r.ok ? 'OK' : r.error.code))).toEqual(Array.from({ length: 12 }, () => 'OK'));
+    expect(await failures('2001')).toBe(0);
+  });
+
   it('many different IDs from one terminal hit the terminal limit, in parallel too', async () => {
     const ids = Array.from({ length: 60 }, (_, i) => String(5000 + i));
     const results = await Promise.all(ids.map((id) => signIn(id, '0000')));
