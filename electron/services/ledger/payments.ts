@@ -9,6 +9,7 @@ import type { ChannelParsedInput, PostPaymentOutput } from '../../../shared/api/
 import { CounterError } from '../../../shared/api/errors.js';
 import type { Cashier, PaymentSummary, Tender } from '../../../shared/api/schemas.js';
 import { allocatePayment, type AllocationPolicy } from '../../../shared/domain/allocation.js';
+import { checkOverpay } from '../../../shared/domain/overpay.js';
 import { DRAWER_TENDERS, paymentJournal, settleTenders } from '../../../shared/domain/tenders.js';
 import { addCents, subCents } from '../../../shared/money.js';
 import { effectiveOpenItems, getAccountDetail, getAccountRow } from '../accounts/accounts.js';
@@ -79,6 +80,8 @@ async function postInTransaction(
   });
   if (!account.open_till_id) throw new CounterError('TILL_NOT_OPEN', TILL_NOT_OPEN_MESSAGE);
   const till = { id: account.open_till_id };
+  // Above what is owed is credit, never change: it needs the CSR's confirmation or a reason.
+  checkOverpay(input.amountCents, addCents(account.balance_cents, account.pending_cents ?? 0), input);
   const settlement = settleTenders(input.amountCents, input.tenders, {
     cashOnly: account.cash_only === 1,
     confirmOvertenderCredit: input.confirmOvertenderCredit,
