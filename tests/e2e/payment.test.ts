@@ -158,20 +158,22 @@ describe('walk-in payment', () => {
 });
 
 describe('money typed in the wrong field', () => {
-  async function owingAccount(minCents: number, skip: string[]): Promise<{ number: string; cents: number }> {
+  const used: string[] = [];
+  async function owingAccount(minCents: number): Promise<{ number: string; cents: number }> {
     const row = (await counter.host.ctx
       .db('accounts')
       .where({ cash_only: 0, status: 'active' })
       .andWhere('balance_cents', '>', minCents)
-      .whereNotIn('account_number', ['1000042517', owing, ...skip])
+      .whereNotIn('account_number', ['1000042517', owing, ...used])
       .orderBy('account_number', 'desc')
       .first('account_number', 'balance_cents')) as { account_number: string; balance_cents: number };
+    used.push(row.account_number);
     return { number: row.account_number, cents: row.balance_cents };
   }
   const money = (c: number) => (c / 100).toFixed(2);
 
   it('the cash handed over typed in "Amount to pay" asks "credit on the account, not change"; typed in the cash tender it gives change', async () => {
-    const acct = await owingAccount(5_000, []);
+    const acct = await owingAccount(5_000);
     const before = await transactionCount();
     await openPayment(acct.number);
     // Focus starts in "Amount to pay": the CSR types the $500 the customer handed over there.
@@ -204,7 +206,7 @@ describe('money typed in the wrong field', () => {
   });
 
   it('more than due, confirmed as credit with Enter: posts it as credit, no change', async () => {
-    const acct = await owingAccount(5_000, []);
+    const acct = await owingAccount(5_000);
     await openPayment(acct.number);
     await page.getByTestId('amount').fill(money(acct.cents + 1_000));
     await page.keyboard.press('F2');
@@ -216,7 +218,7 @@ describe('money typed in the wrong field', () => {
   });
 
   it('$80 on an account that owes nothing needs a reason; with one it posts', async () => {
-    const acct = await owingAccount(1_000, []);
+    const acct = await owingAccount(1_000);
     await counter.host.ctx.db('accounts').where('account_number', acct.number).update({ balance_cents: 0 });
     const before = await transactionCount();
     await openPayment(acct.number);

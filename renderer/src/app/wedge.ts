@@ -58,8 +58,8 @@ export class WedgeDetector {
     this.o = {
       prefix: opts.prefix ?? { kind: 'none' },
       suffix: opts.suffix ?? 'enter_or_tab',
-      maxGapMs: opts.maxGapMs ?? 120,
-      maxAvgIntervalMs: opts.maxAvgIntervalMs ?? 35,
+      maxGapMs: opts.maxGapMs ?? 150,
+      maxAvgIntervalMs: opts.maxAvgIntervalMs ?? 50,
       minLength: opts.minLength ?? 6,
       isCode: opts.isCode ?? (() => true),
     };
@@ -179,9 +179,10 @@ export function focusOf(active: Element | null): Focus {
   return { el: active, value: null, field: 'none' };
 }
 
-/** A complete code of a kind the counter knows: a valid stub, receipt number, GTIN or serial. */
+/** A complete code of a kind the counter knows: a bill stub, receipt number, valid GTIN or serial. */
 export function isKnownCode(code: string): boolean {
-  return classifyScan(code).kind !== 'invalid';
+  // A stub with a wrong check digit is still a scan: it gets its "scan it again" message.
+  return classifyScan(code).kind !== 'invalid' || /^A\d{19}$/.test(code);
 }
 
 /** The detector's options for the framing set in Devices (the defaults until the status arrives). */

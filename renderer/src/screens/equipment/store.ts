@@ -287,6 +287,18 @@ export const useEquipment = create<Store>((set, get) => {
     return null;
   };
 
+  /** A slot (of `sku`'s item when given) whose serial the handover check marked wrong; the focused one first. */
+  const markedWrong = (sku?: string): Slot | null => {
+    const { lines, checked, focus } = get();
+    const fits = (slot: Slot): boolean =>
+      Boolean(checked[`${String(slot.line)}.${String(slot.unit)}`]) &&
+      (!sku || lines[slot.line]?.sku === sku);
+    if (focus && fits(focus)) return focus;
+    for (const [i, l] of lines.entries())
+      for (const u of l.serials.keys()) if (fits({ line: i, unit: u })) return { line: i, unit: u };
+    return null;
+  };
+
   const account = () => useCounter.getState().account;
 
   const showPosted = (posted: Posted): void => {
@@ -398,9 +410,19 @@ export const useEquipment = create<Store>((set, get) => {
       set({ focus });
     },
 
-    /** A scanned serial fills the slot it belongs to (its item's first empty slot); false = no slot waits. */
+    /**
+     * A scanned serial fills the slot it belongs to: its item's first empty slot, or else its item's
+     * slot holding a serial marked wrong, which it replaces (scanning the right unit is how a wrong
+     * scan is undone). A serial of an item that has no slot here never goes into another item's
+     * slot. false = the order has no lines (nothing here waits for a serial).
+     */
     async placeSerial(code) {
-      if (firstEmpty() === null) return false;
+      if (get().lines.length === 0) return false;
+      const upper = code.toUpperCase();
+      if (get().lines.some((l) => l.serials.includes(upper) || l.serials.includes(code))) {
+        useCounter.getState().notify('info', `Serial ${code} is already in this order.`);
+        return true;
+      }
       let sku: string | undefined;
       try {
         const found = await api.call('equipment.lookupSerial', { serial: code });
@@ -408,8 +430,17 @@ export const useEquipment = create<Store>((set, get) => {
       } catch {
         sku = undefined;
       }
-      const slot = (sku && firstEmpty(sku)) || firstEmpty();
-      if (!slot) return false;
+      const slot = sku ? (firstEmpty(sku) ?? markedWrong(sku)) : (firstEmpty() ?? markedWrong());
+      if (!slot) {
+        beep(440);
+        const name = get().catalog.find((c) => c.item.sku === sku)?.item.name ?? sku;
+        set({
+          orderError: sku
+            ? `Serial ${code} is a ${name ?? 'unit'}: no ${name ?? 'unit'} in this order waits for a serial.`
+            : `No unit in this order waits for a serial (${code}).`,
+        });
+        return true;
+      }
       get().setSerial(slot.line, slot.unit, code);
       set({ focus: firstEmpty() });
       return true;
@@ -889,7 +920,13 @@ export async function routeEquipmentScan(kind: 'gtin' | 'serial', code: string):
     s.setExchange({ newSerial: code });
     return;
   }
+  // On the order tab a serial belongs to the order being built: it never jumps to the Return tab.
   if (s.tab === 'order' && (await s.placeSerial(code))) return;
+  if (onScreen && s.tab === 'order') {
+    beep(440);
+    useEquipment.setState({ orderError: `Scan the box barcode first; then the unit’s serial (${code}).` });
+    return;
+  }
   await s.lookupSerial(code);
 }
 

@@ -1,0 +1,108 @@
+/**
+ * Keyboard-wedge scans and a fast-typing CSR, in a real Chromium against the real browser host: a
+ * scanner's keys come 0-30 ms apart with jitter (and a busy machine stretches them); a CSR types a
+ * bank account number quickly into the check form. Scans are taken wherever the focus is; what the
+ * CSR types stays in the field.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { makeBillStub } from '../../shared/validators/scan.js';
+import {
+  launchChromium,
+  openCounterPage,
+  openTillInUi,
+  screenshot,
+  signIn,
+  startCounter,
+  type RunningCounter,
+} from '../support/counter.js';
+
+let counter: RunningCounter;
+let browser: Browser;
+let page: Page;
+
+/** Types like a wedge scanner: each key 0-30 ms after the last (seeded), then Enter. */
+async function jitteryScan(code: string, seed: number): Promise<void> {
+  let a = seed;
+  const next = () => {
+    a = (a * 1103515245 + 12345) % 2147483648;
+    return a / 2147483648;
+  };
+  for (const ch of code) await page.keyboard.type(ch, { delay: Math.floor(next() * 30) });
+  await page.keyboard.press('Enter');
+}
+
+async function accountsOwing(n: number): Promise<{ number: string; cents: number }[]> {
+  const rows = (await counter.host.ctx
+    .db('accounts')
+    .where({ cash_only: 0, status: 'active' })
+    .andWhere('balance_cents', '>', 1_000)
+    .orderBy('account_number')
+    .limit(n)
+    .select('account_number', 'balance_cents')) as { account_number: string; balance_cents: number }[];
+  return rows.map((r) => ({ number: r.account_number, cents: r.balance_cents }));
+}
+
+beforeAll(async () => {
+  counter = await startCounter();
+  browser = await launchChromium();
+  page = await openCounterPage(browser, counter.web);
+  await signIn(page);
+  await openTillInUi(page);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await counter?.close();
+});
+
+describe('wedge scans with jitter', () => {
+  it('8 of 8 bill stubs scanned with 0-30 ms jitter open their account, from the search field and from the amount field', async () => {
+    const accounts = await accountsOwing(8);
+    expect(accounts).toHaveLength(8);
+    for (const [i, a] of accounts.entries()) {
+      // Half from the lookup's search field (focused, with text in it), half from the payment screen.
+      if (i % 2 === 0) {
+        await page.keyboard.press('F1');
+        await page.getByTestId('search').fill('alv');
+      } else {
+        await page.getByTestId('amount').focus();
+      }
+      await jitteryScan(makeBillStub(a.number, a.cents), 100 + i);
+      await expect.poll(() => page.getByTestId('account-number').textContent()).toBe(a.number);
+      expect(await page.getByTestId('amount').inputValue()).toBe((a.cents / 100).toFixed(2));
+      // The amount is the stub's: nothing of the code stayed behind in it.
+    }
+    await screenshot(page, 'scan-01-after-jittery-scans');
+  });
+
+  it('a bank account number typed quickly in the check form stays in its field; the payment posts', async () => {
+    const [a] = await accountsOwing(9).then((r) => r.slice(8));
+    await page.keyboard.press('F1');
+    await page.getByTestId('search').fill(a!.number);
+    await page.getByTestId('result').first().waitFor();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('payment').waitFor();
+    await page.keyboard.press('F3');
+    await page.getByTestId('tender-0-check-number').fill('1001');
+    await page.getByTestId('tender-0-routing').fill('011000015');
+    // 12345670 is a valid GTIN-8: the "product barcode" a fast CSR's bank account was taken for.
+    await page.getByTestId('tender-0-bank-account').focus();
+    await page.keyboard.type('12345670', { delay: 8 });
+    await page.keyboard.press('Tab');
+    expect(await page.getByTestId('tender-0-bank-account').inputValue()).toBe('12345670');
+    await page.getByTestId('tender-0-bank-account').focus();
+    await page.keyboard.press('End');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('done').waitFor();
+    expect(await page.getByTestId('toast').count()).toBe(0);
+    const check = (await counter.host.ctx
+      .db('tenders')
+      .where('type', 'check')
+      .orderBy('rowid', 'desc')
+      .first('check_number')) as { check_number: string };
+    expect(check.check_number).toBe('1001');
+    await screenshot(page, 'scan-02-check-typed-fast');
+  });
+});
