@@ -255,3 +255,20 @@ describe('a scan right after a person’s fast keys', () => {
     expect(f.value).toBe('12');
   });
 });
+
+describe('a field that selects its text on focus', () => {
+  it('a scan replacing the selected amount is taken, and the amount comes back', () => {
+    const w = detector();
+    const f: Field = { el: element('amount'), value: '73.45', kind: 'number' };
+    const code = STUBS[1] as string;
+    let t = 0;
+    let v: WedgeVerdict = { kind: 'pass' };
+    [...code].forEach((ch, i) => {
+      v = w.key({ key: ch, time: (t += 9) }, focus(f));
+      // The first key replaces the selection.
+      f.value = i === 0 ? ch : f.value + ch;
+    });
+    v = w.key({ key: 'Enter', time: (t += 9) }, focus(f));
+    expect(v).toEqual({ kind: 'scan', code, restore: { el: f.el, value: '73.45' } });
+  });
+});

@@ -156,7 +156,10 @@ export class WedgeDetector {
       if (!known) continue;
       if (field === 'number' && /^\d+$/.test(code)) continue;
       const before = value ?? '';
-      if (focus.el !== el || focus.value !== before + code) continue;
+      // The keys landed as typed: appended, or replacing the selected text (fields select all on
+      // focus). Anything else (a field that refused keys, a cursor in the middle) is left alone.
+      const now = focus.value ?? '';
+      if (focus.el !== el || !now.endsWith(code) || now.length > before.length + code.length) continue;
       return { kind: 'scan', code, restore: { el, value: before } };
     }
     return PASS;
