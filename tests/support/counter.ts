@@ -21,6 +21,12 @@ import { fixedClock } from '../../electron/services/clock.js';
 
 export const TEST_NOW = '2026-11-25T15:00:00Z';
 
+/**
+ * For tests that post payments whatever the account owes (many payments on a few demo accounts):
+ * the CSR's confirmation that any amount above the balance is credit, and a reason for paying ahead.
+ */
+export const ANY_BALANCE = { confirmCreditBalance: true, prepayReason: 'next_bill' } as const;
+
 export function tempDir(prefix = 'countertop-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
