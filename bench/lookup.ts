@@ -129,6 +129,9 @@ export async function runLookupBench(): Promise<Figure[]> {
         amountCents: 2500,
         tenders: [{ type: 'cash', amountCents: 3000 }],
         confirmOvertenderCredit: false,
+        // Random accounts: some owe less than the amount, some nothing.
+        confirmCreditBalance: true,
+        prepayReason: 'next_bill',
       },
       cashier,
     ),

@@ -17,6 +17,7 @@ import {
   TenderSchema,
 } from './schemas.js';
 import { SerialScanEventSchema } from '../devices/scan-line.js';
+import { PrepayReasonSchema } from '../domain/overpay.js';
 import type { ChannelGroup } from './channel.js';
 import { deviceChannels, DevicesInfoSchema } from './channels/devices.js';
 import { depositChannels } from './channels/deposits.js';
@@ -65,6 +66,10 @@ export const PostPaymentInputSchema = z
     amountCents: PositiveCentsSchema,
     tenders: z.array(TenderSchema).min(1, 'Add a tender: cash, check, card or money order.').max(8),
     confirmOvertenderCredit: z.boolean().default(false),
+    /** The amount is above what the account owes: the CSR confirmed the rest is credit, not change. */
+    confirmCreditBalance: z.boolean().default(false),
+    /** Required when the account owes nothing (zero or credit balance): why the customer pays ahead. */
+    prepayReason: PrepayReasonSchema.optional(),
     note: SafeText(200).optional(),
   })
   .strict();

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { DEFAULT_WEDGE_FRAMING, WedgeFramingSchema } from '../devices/settings.js';
+
 export const DeviceState = z.enum([
   'ready',
   'offline',
@@ -26,7 +28,8 @@ export const StatusSchema = z.object({
     leftOpen: z.boolean().default(false),
     detail: z.string().nullable().default(null),
   }),
-  scanner: DeviceStatusSchema,
+  /** With the keyboard-wedge framing the screen needs to tell scans from typing. */
+  scanner: DeviceStatusSchema.extend({ wedge: WedgeFramingSchema.default(DEFAULT_WEDGE_FRAMING) }),
   sync: z.object({
     /**
      * offline: the server cannot be reached; server_error: it answers but fails or refuses (not a

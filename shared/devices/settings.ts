@@ -135,8 +135,36 @@ export const DrawerSettingsSchema = z
   .strict();
 export type DrawerSettings = z.infer<typeof DrawerSettingsSchema>;
 
+/**
+ * How a keyboard-wedge scanner frames a code: an optional prefix (STX, which a wedge types as Ctrl+B,
+ * or a character the CSR never types) and the key it sends after the code. With a prefix the counter
+ * tells scans from typing by the prefix; without one, by timing and by what the code is.
+ */
+export const WedgeFramingSchema = z
+  .object({
+    prefix: z.discriminatedUnion('kind', [
+      z.object({ kind: z.literal('none') }).strict(),
+      z.object({ kind: z.literal('stx') }).strict(),
+      z
+        .object({
+          kind: z.literal('char'),
+          char: z
+            .string()
+            .length(1, 'The prefix is one character.')
+            .regex(/^[^\p{L}\p{N}\s]$/u, 'Choose a character a CSR never types in a field: §, ~, ^ or `.'),
+        })
+        .strict(),
+    ]),
+    suffix: z.enum(['enter_or_tab', 'enter', 'tab']),
+  })
+  .strict();
+export type WedgeFraming = z.infer<typeof WedgeFramingSchema>;
+export const DEFAULT_WEDGE_FRAMING: WedgeFraming = { prefix: { kind: 'none' }, suffix: 'enter_or_tab' };
+
 export const ScannerSettingsSchema = z
   .object({
+    /** Keyboard-wedge framing (settings saved before it existed get the default). */
+    wedge: WedgeFramingSchema.default(DEFAULT_WEDGE_FRAMING),
     connection: z.discriminatedUnion('kind', [
       /** A keyboard-wedge scanner types into the screen (always works, also as a fallback). */
       z.object({ kind: z.literal('wedge') }).strict(),
@@ -172,7 +200,12 @@ export const DEFAULT_DEVICE_SETTINGS: DeviceSettings = {
     statusTimeoutMs: 700,
   },
   drawer: { connection: { kind: 'printer' }, openWhenSensor: 'high', alertAfterSeconds: 60 },
-  scanner: { connection: { kind: 'wedge' }, suffix: 'crlf', interByteTimeoutMs: 60 },
+  scanner: {
+    connection: { kind: 'wedge' },
+    wedge: DEFAULT_WEDGE_FRAMING,
+    suffix: 'crlf',
+    interByteTimeoutMs: 60,
+  },
 };
 
 /** One line for screens and logs: "/dev/ttyUSB0 · 9600 8N1", "10.0.0.7:9100", "/dev/usb/lp0". */

@@ -118,9 +118,17 @@ describe('equipment at the counter (CSR, serial scanner, serial printer)', () =>
       .poll(() => page.getByTestId('eq-serial-0-0-state').textContent())
       .toMatch(/already assigned to account \*+2517/);
     await screenshot(page, 'equipment-serial-refused');
-    await page.getByTestId('eq-serial-0-0').fill('');
+    // A router serial has no empty router slot left: it goes nowhere (never into the modem's slot)
+    // and the screen stays on the order.
+    await scanner.emu.scan(NEW_ROUTER);
+    await expect
+      .poll(() => page.getByTestId('eq-order-error').textContent())
+      .toMatch(/no .* waits for a serial/i);
+    expect(await page.getByTestId('eq-serial-0-0').inputValue()).toBe('A42B8C01EE01');
+    // Scanning the right modem replaces the wrong one: no need to clear it or delete the line.
     await scanner.emu.scan(MODEM);
     await expect.poll(() => page.getByTestId('eq-serial-0-0').inputValue()).toBe(MODEM);
+    expect(await page.getByTestId('eq-tab-order').getAttribute('aria-pressed')).toBe('true');
     await expect.poll(() => page.getByTestId('eq-serial-0-0-state').textContent()).toMatch(/in stock/);
     await expect.poll(() => page.getByTestId('eq-serial-1-0-state').textContent()).toMatch(/in stock/);
     await screenshot(page, 'equipment-order');

@@ -23,6 +23,8 @@ import {
 let counter: RunningCounter;
 let browser: Browser;
 let page: Page;
+/** An account that owes more than $100 (the bad-input tests must not depend on Maria's balance). */
+let owing: string;
 
 async function transactionCount(): Promise<number> {
   const row = (await counter.host.ctx
@@ -45,6 +47,14 @@ async function openPayment(accountNumber: string): Promise<void> {
 
 beforeAll(async () => {
   counter = await startCounter();
+  owing = (
+    (await counter.host.ctx
+      .db('accounts')
+      .where({ cash_only: 0, status: 'active' })
+      .andWhere('balance_cents', '>', 15_000)
+      .whereNot('account_number', '1000042517')
+      .first('account_number')) as { account_number: string }
+  ).account_number;
   browser = await launchChromium();
   page = await openCounterPage(browser, counter.web);
   await screenshot(page, '01-sign-in');
@@ -99,8 +109,9 @@ describe('walk-in payment', () => {
 
   it('takes a check + cash split and shows both on the receipt; F9 reprints it as DUPLICATE', async () => {
     await openPayment('1000042517');
-    // Maria owes nothing now: type the amount.
+    // Maria owes nothing now: type the amount, and say why she pays ahead.
     await page.getByTestId('amount').fill('120.00');
+    await page.getByTestId('prepay-reason').selectOption('next_bill');
     await page.keyboard.press('F3');
     await page.getByTestId('tender-0-amount').fill('100.00');
     await page.getByTestId('tender-0-check-number').fill('1234');
@@ -146,6 +157,87 @@ describe('walk-in payment', () => {
   });
 });
 
+describe('money typed in the wrong field', () => {
+  const used: string[] = [];
+  async function owingAccount(minCents: number): Promise<{ number: string; cents: number }> {
+    const row = (await counter.host.ctx
+      .db('accounts')
+      .where({ cash_only: 0, status: 'active' })
+      .andWhere('balance_cents', '>', minCents)
+      .whereNotIn('account_number', ['1000042517', owing, ...used])
+      .orderBy('account_number', 'desc')
+      .first('account_number', 'balance_cents')) as { account_number: string; balance_cents: number };
+    used.push(row.account_number);
+    return { number: row.account_number, cents: row.balance_cents };
+  }
+  const money = (c: number) => (c / 100).toFixed(2);
+
+  it('the cash handed over typed in "Amount to pay" asks "credit on the account, not change"; typed in the cash tender it gives change', async () => {
+    const acct = await owingAccount(5_000);
+    const before = await transactionCount();
+    await openPayment(acct.number);
+    // Focus starts in "Amount to pay": the CSR types the $500 the customer handed over there.
+    await page.keyboard.type('500');
+    expect(await page.getByTestId('amount').inputValue()).toBe('500');
+    await expect
+      .poll(() => page.getByTestId('credit-warning').textContent())
+      .toContain(`$${money(50_000 - acct.cents)} is credit on the account, not change`);
+    await page.keyboard.press('F2');
+    await page.keyboard.press('Enter');
+    await expect
+      .poll(() => page.getByTestId('credit-dialog').textContent())
+      .toMatch(/credit on the account, not change/i);
+    await screenshot(page, '10-credit-not-change');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByTestId('credit-dialog').count()).toBe(0);
+    expect(await transactionCount()).toBe(before);
+
+    // The right way: the amount to pay is what is due, the $500 goes in the cash tender.
+    await page.getByTestId('amount').fill(money(acct.cents));
+    await page.getByTestId('tender-0-amount').fill('500');
+    await expect
+      .poll(() => page.getByTestId('change-due').textContent())
+      .toContain(money(50_000 - acct.cents));
+    expect(await page.getByTestId('credit-warning').count()).toBe(0);
+    await page.keyboard.press('Enter');
+    await page.getByTestId('done').waitFor();
+    expect(await page.getByTestId('done-change').textContent()).toContain(`$${money(50_000 - acct.cents)}`);
+    expect(await page.getByTestId('new-balance').textContent()).toBe('$0.00');
+  });
+
+  it('more than due, confirmed as credit with Enter: posts it as credit, no change', async () => {
+    const acct = await owingAccount(5_000);
+    await openPayment(acct.number);
+    await page.getByTestId('amount').fill(money(acct.cents + 1_000));
+    await page.keyboard.press('F2');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('credit-dialog').waitFor();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('done').waitFor();
+    expect(await page.getByTestId('new-balance').textContent()).toBe('-$10.00');
+  });
+
+  it('$80 on an account that owes nothing needs a reason; with one it posts', async () => {
+    const acct = await owingAccount(1_000);
+    await counter.host.ctx.db('accounts').where('account_number', acct.number).update({ balance_cents: 0 });
+    const before = await transactionCount();
+    await openPayment(acct.number);
+    await page.getByTestId('amount').fill('80');
+    await page.keyboard.press('F2');
+    await page.keyboard.press('Enter');
+    await expect
+      .poll(() => page.getByTestId('prepay-reason-error').textContent())
+      .toMatch(/owes nothing.*credit on the account, not change/);
+    await screenshot(page, '11-prepay-reason');
+    expect(await transactionCount()).toBe(before);
+    await page.getByTestId('prepay-reason').selectOption('unbilled_charges');
+    await page.getByTestId('tender-0-amount').click();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('done').waitFor();
+    expect(await transactionCount()).toBe(before + 1);
+  });
+});
+
 describe('bad input gets a clear error next to the field and posts nothing', () => {
   const amounts: [string, RegExp][] = [
     ['-5', /cannot be negative/],
@@ -156,7 +248,7 @@ describe('bad input gets a clear error next to the field and posts nothing', () 
   for (const [typed, message] of amounts) {
     it(`amount "${typed}"`, async () => {
       const before = await transactionCount();
-      await openPayment('1000042517');
+      await openPayment(owing);
       await page.getByTestId('amount').fill(typed);
       await page.keyboard.press('F2');
       await page.getByTestId('tender-0-amount').fill('10');
@@ -168,7 +260,7 @@ describe('bad input gets a clear error next to the field and posts nothing', () 
 
   it('tenders that do not cover the amount', async () => {
     const before = await transactionCount();
-    await openPayment('1000042517');
+    await openPayment(owing);
     await page.getByTestId('amount').fill('73.45');
     await page.keyboard.press('F2');
     await page.getByTestId('tender-0-amount').fill('50');
@@ -179,7 +271,7 @@ describe('bad input gets a clear error next to the field and posts nothing', () 
 
   it('change on a card: no change is given, the CSR must confirm a credit, Esc posts nothing', async () => {
     const before = await transactionCount();
-    await openPayment('1000042517');
+    await openPayment(owing);
     await page.getByTestId('amount').fill('73.45');
     await page.keyboard.press('F4');
     await page.getByTestId('tender-0-amount').fill('100');
@@ -195,7 +287,7 @@ describe('bad input gets a clear error next to the field and posts nothing', () 
 
   it('an invalid routing number', async () => {
     const before = await transactionCount();
-    await openPayment('1000042517');
+    await openPayment(owing);
     await page.keyboard.press('F3');
     await page.getByTestId('tender-0-amount').fill('10');
     await page.getByTestId('tender-0-check-number').fill('77');
@@ -232,7 +324,7 @@ describe('bad input gets a clear error next to the field and posts nothing', () 
 
   it('a full card number typed into any field', async () => {
     const before = await transactionCount();
-    await openPayment('1000042517');
+    await openPayment(owing);
     await page.keyboard.press('F3');
     await page.getByTestId('tender-0-amount').fill('10');
     await page.getByTestId('tender-0-check-number').fill('77');

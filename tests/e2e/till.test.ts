@@ -58,6 +58,8 @@ beforeAll(async () => {
       .db('accounts')
       .where('cash_only', 0)
       .whereNot('account_number', '1000042517')
+      // They owe more than the $50 and $30 paid: paying more would need the credit confirmation.
+      .andWhere('balance_cents', '>=', 5_000)
       .limit(2)
       .select('account_number')) as { account_number: string }[]
   ).map((a) => a.account_number);

@@ -12,7 +12,7 @@ import WebSocket from 'ws';
 
 import { startBrowserHost, type BrowserHost } from '../../electron/browser-host/server.js';
 import { manualClock } from '../../electron/services/clock.js';
-import { FLOAT_COUNTS, startTestHost, TEST_NOW } from '../support/counter.js';
+import { ANY_BALANCE, FLOAT_COUNTS, startTestHost, TEST_NOW } from '../support/counter.js';
 
 type Host = Awaited<ReturnType<typeof startTestHost>>;
 let host: Host;
@@ -151,6 +151,7 @@ describe('dispatcher', () => {
       accountNumber: '1000042517',
       amountCents: 1000,
       tenders: [{ type: 'cash', amountCents: 2000 }],
+      ...ANY_BALANCE,
     };
     const [first, second] = await Promise.all([
       c.call('payments.post', input),
@@ -209,6 +210,7 @@ describe('dispatcher', () => {
       accountNumber: '1000042517',
       amountCents: 500,
       tenders: [{ type: 'cash', amountCents: 500 }],
+      ...ANY_BALANCE,
     });
     expect(paid.ok).toBe(true);
     await expect.poll(() => seen.insider).toContain('status.changed');

@@ -13,6 +13,8 @@ type Host = Awaited<ReturnType<typeof startTestHost>>;
 let host: Host;
 let session: Session;
 let cashOnlyAccount: string;
+/** An account that owes nothing (its balance set to zero for the test). */
+let paidUpAccount: string;
 
 const cash = (amountCents: number) => ({ type: 'cash', amountCents });
 const check = (amountCents: number, routingNumber = '011000015', bankAccount = '12345678') => ({
@@ -51,6 +53,16 @@ beforeAll(async () => {
       account_number: string;
     }
   ).account_number;
+  paidUpAccount = (
+    (await host.ctx
+      .db('accounts')
+      .where('cash_only', 0)
+      .andWhere('status', 'active')
+      .whereNot('account_number', '1000042517')
+      .orderBy('account_number', 'desc')
+      .first('account_number')) as { account_number: string }
+  ).account_number;
+  await host.ctx.db('accounts').where('account_number', paidUpAccount).update({ balance_cents: 0 });
 });
 afterAll(() => host.close());
 
@@ -145,6 +157,29 @@ const cases: [string, () => Record<string, unknown>, string, RegExp][] = [
     /Last 4/,
   ],
   [
+    'the cash handed over typed as the amount to pay ($500.00 on $73.45 owed), not confirmed as credit',
+    () => ({ accountNumber: '1000042517', amountCents: 50000, tenders: [cash(50000)] }),
+    'CREDIT_NEEDS_CONFIRMATION',
+    /\$500\.00 is \$426\.55 more than the \$73\.45 due\. The \$426\.55 is credit on the account, not change/,
+  ],
+  [
+    'a payment on an account that owes nothing, without a reason',
+    () => ({ accountNumber: paidUpAccount, amountCents: 8000, tenders: [cash(8000)] }),
+    'PREPAY_NEEDS_REASON',
+    /owes nothing.*credit on the account, not change/,
+  ],
+  [
+    'a reason that is not one of the list',
+    () => ({
+      accountNumber: paidUpAccount,
+      amountCents: 8000,
+      tenders: [cash(8000)],
+      prepayReason: 'because',
+    }),
+    'INVALID_INPUT',
+    /./,
+  ],
+  [
     'an unknown account',
     () => ({ accountNumber: '9999999999', amountCents: 1000, tenders: [cash(1000)] }),
     'NOT_FOUND',
@@ -186,5 +221,56 @@ describe('payments.post refuses bad input and writes nothing', () => {
       : null;
     expect(v?.payment).toMatchObject({ amountCents: 10000, changeCents: 0 });
     expect(v?.account.balanceCents).toBe(7345 - 10000);
+  });
+
+  it('more than owed, confirmed as credit: posts the whole amount, no change, and the rest is credit', async () => {
+    const before = (await host.ctx
+      .db('accounts')
+      .where('account_number', cashOnlyAccount)
+      .first('balance_cents')) as {
+      balance_cents: number;
+    };
+    const over = before.balance_cents + 2500;
+    const reply = await host.call(
+      'payments.post',
+      {
+        requestId: randomUUID(),
+        accountNumber: cashOnlyAccount,
+        amountCents: over,
+        tenders: [cash(over)],
+        confirmCreditBalance: true,
+      },
+      session,
+    );
+    expect(reply.ok, reply.ok ? '' : reply.error.message).toBe(true);
+    if (!reply.ok) return;
+    const v = reply.value as {
+      payment: { amountCents: number; changeCents: number };
+      account: { balanceCents: number };
+    };
+    expect(v.payment).toMatchObject({ amountCents: over, changeCents: 0 });
+    expect(v.account.balanceCents).toBe(-2500);
+  });
+
+  it('on an account that owes nothing, a payment with a reason posts and leaves a credit balance', async () => {
+    const reply = await host.call(
+      'payments.post',
+      {
+        requestId: randomUUID(),
+        accountNumber: paidUpAccount,
+        amountCents: 8000,
+        tenders: [cash(10000)],
+        prepayReason: 'next_bill',
+      },
+      session,
+    );
+    expect(reply.ok, reply.ok ? '' : reply.error.message).toBe(true);
+    if (!reply.ok) return;
+    const v = reply.value as {
+      payment: { amountCents: number; changeCents: number };
+      account: { balanceCents: number };
+    };
+    expect(v.payment).toMatchObject({ amountCents: 8000, changeCents: 2000 });
+    expect(v.account.balanceCents).toBe(-8000);
   });
 });

@@ -16,7 +16,7 @@ import { demoAccount, demoAccountNumber, type DemoOptions } from '../../resource
 import type { PostPaymentOutput } from '../../shared/api/contract.js';
 import type { Reply } from '../../shared/api/errors.js';
 import type { AccountDetail, Tender } from '../../shared/api/schemas.js';
-import { FLOAT_COUNTS, startTestHost } from '../support/counter.js';
+import { ANY_BALANCE, FLOAT_COUNTS, startTestHost } from '../support/counter.js';
 
 /** What startTestHost seeds: 300 accounts, 12 months, "today" 2026-11-25 (TEST_NOW in America/Chicago). */
 const DEMO: DemoOptions = { count: 300, months: 12, today: '2026-11-25' };
@@ -225,6 +225,7 @@ describe('posting payments on a real SQLite file', () => {
                   amountCents: plan.amount,
                   tenders,
                   confirmOvertenderCredit: confirm,
+                  ...ANY_BALANCE,
                 },
                 session,
               ),
@@ -254,6 +255,7 @@ describe('posting payments on a real SQLite file', () => {
         accountNumber: '1000042517',
         amountCents: 7_345,
         tenders: [{ type: 'cash', amountCents: 10_000 }],
+        ...ANY_BALANCE,
       };
       const first = unwrap<PostPaymentOutput>(await host.call('payments.post', input, session), 'first');
       const again = unwrap<PostPaymentOutput>(await host.call('payments.post', input, session), 'again');

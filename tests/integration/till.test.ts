@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Session } from '../../electron/services/auth/auth.js';
 import { tillExpected } from '../../electron/services/till/till.js';
 import { addCents } from '../../shared/money.js';
-import { FLOAT_CENTS, FLOAT_COUNTS, signInWithTill, startTestHost } from '../support/counter.js';
+import { ANY_BALANCE, FLOAT_CENTS, FLOAT_COUNTS, signInWithTill, startTestHost } from '../support/counter.js';
 
 type Host = Awaited<ReturnType<typeof startTestHost>>;
 type Reply = Awaited<ReturnType<Host['call']>>;
@@ -48,7 +48,7 @@ async function pay(
   return value<{ payment: { transactionId: string; receiptNumber: string } }>(
     await host.call(
       'payments.post',
-      { requestId: randomUUID(), accountNumber, amountCents: cents, tenders: [tender] },
+      { requestId: randomUUID(), accountNumber, amountCents: cents, tenders: [tender], ...ANY_BALANCE },
       session,
     ),
   ).payment;

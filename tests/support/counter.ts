@@ -21,6 +21,12 @@ import { fixedClock } from '../../electron/services/clock.js';
 
 export const TEST_NOW = '2026-11-25T15:00:00Z';
 
+/**
+ * For tests that post payments whatever the account owes (many payments on a few demo accounts):
+ * the CSR's confirmation that any amount above the balance is credit, and a reason for paying ahead.
+ */
+export const ANY_BALANCE = { confirmCreditBalance: true, prepayReason: 'next_bill' } as const;
+
 export function tempDir(prefix = 'countertop-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
@@ -93,10 +99,52 @@ export async function signIn(page: Page, cashierId = '1001', pin = '1234'): Prom
   await page.getByTestId('who').waitFor();
 }
 
-/** Types a code the way a keyboard-wedge scanner does: a fast burst ending in Enter. */
+const SUFFIX = {
+  Enter: { code: 'Enter', windowsVirtualKeyCode: 13, text: '\r' },
+  Tab: { code: 'Tab', windowsVirtualKeyCode: 9, text: '' },
+} as const;
+
+/**
+ * Types `text` with each key stamped `gapMs(i)` after the one before, then the suffix key, through
+ * the DevTools protocol. The stamps become the events' timeStamp, as a real keyboard or scanner's
+ * hardware times do: what the page sees does not depend on how busy the test machine is.
+ */
+export async function typeTimed(
+  page: Page,
+  text: string,
+  gapMs: (i: number) => number,
+  suffix: keyof typeof SUFFIX | null = 'Enter',
+): Promise<void> {
+  const cdp = await page.context().newCDPSession(page);
+  let t = Date.now() / 1000;
+  try {
+    for (const [i, ch] of [...text].entries()) {
+      t += gapMs(i) / 1000;
+      await cdp.send('Input.dispatchKeyEvent', {
+        type: 'keyDown',
+        key: ch,
+        text: ch,
+        unmodifiedText: ch,
+        timestamp: t,
+      });
+      await cdp.send('Input.dispatchKeyEvent', { type: 'keyUp', key: ch, timestamp: t + 0.001 });
+    }
+    if (suffix) {
+      t += gapMs(text.length) / 1000;
+      const k = SUFFIX[suffix];
+      const key = { key: suffix, code: k.code, windowsVirtualKeyCode: k.windowsVirtualKeyCode, timestamp: t };
+      await cdp.send('Input.dispatchKeyEvent', { type: 'rawKeyDown', ...key });
+      if (k.text) await cdp.send('Input.dispatchKeyEvent', { type: 'char', ...key, text: k.text });
+      await cdp.send('Input.dispatchKeyEvent', { type: 'keyUp', ...key });
+    }
+  } finally {
+    await cdp.detach();
+  }
+}
+
+/** Types a code the way a keyboard-wedge scanner does: a fast burst (3 ms a key) ending in Enter. */
 export async function wedgeScan(page: Page, code: string): Promise<void> {
-  await page.keyboard.type(code, { delay: 2 });
-  await page.keyboard.press('Enter');
+  await typeTimed(page, code, () => 3);
 }
 
 export async function screenshot(page: Page, name: string): Promise<void> {

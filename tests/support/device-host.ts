@@ -17,7 +17,7 @@ import {
 } from '../../shared/devices/settings.js';
 import type { Session } from '../../electron/services/auth/auth.js';
 import type { CounterHost, HostConfig } from '../../electron/host/create-host.js';
-import { signInWithTill, startTestHost } from './counter.js';
+import { ANY_BALANCE, signInWithTill, startTestHost } from './counter.js';
 
 export const FAST_TIMING = {
   pollMs: 150,
@@ -103,7 +103,7 @@ export async function until<T>(
 }
 
 export function payment(amountCents: number, tenders: Tender[], accountNumber = '1000042517') {
-  return { requestId: randomUUID(), accountNumber, amountCents, tenders };
+  return { requestId: randomUUID(), accountNumber, amountCents, tenders, ...ANY_BALANCE };
 }
 
 export const CARD: Omit<Extract<Tender, { type: 'card' }>, 'amountCents'> = {

@@ -51,7 +51,15 @@ for (let i = 0; ; i++) {
   process.stdout.write(`begin ${requestId}\n`);
   const reply = await host.call(
     'payments.post',
-    { requestId, accountNumber: account, amountCents: cents, tenders },
+    // Payments whatever the account owes: confirmed as credit, with a reason for paying ahead.
+    {
+      requestId,
+      accountNumber: account,
+      amountCents: cents,
+      tenders,
+      confirmCreditBalance: true,
+      prepayReason: 'next_bill',
+    },
     session,
   );
   if (!reply.ok) throw new Error(reply.error.message);

@@ -14,7 +14,7 @@ import { buildServer, type CountertopServer, type ServerConfig } from '../../ser
 import { openServerDb, type DbConfig, type ServerDb } from '../../server/src/db/connection.js';
 import { createEnrollmentCode } from '../../server/src/domain/enroll.js';
 import { seedDemo } from '../../server/src/domain/seed.js';
-import { TEST_NOW } from './counter.js';
+import { ANY_BALANCE, TEST_NOW } from './counter.js';
 
 /** The business date of TEST_NOW in the test clock's zone: seed the server with it so the ids match the counter's demo replica. */
 export const TEST_TODAY = '2026-11-25';
@@ -170,7 +170,7 @@ export function paymentInput(i: number, accountNumber: string): Record<string, u
             },
             { type: 'cash', amountCents: 500 },
           ];
-  return { requestId: randomUUID(), accountNumber, amountCents: cents, tenders };
+  return { requestId: randomUUID(), accountNumber, amountCents: cents, tenders, ...ANY_BALANCE };
 }
 
 export async function postPayments(host: CounterHost, session: Session, n: number, from = 0): Promise<void> {

@@ -1,175 +1,274 @@
 import { describe, expect, it } from 'vitest';
 
-import { WedgeDetector, type WedgeVerdict } from '../../renderer/src/app/wedge.js';
+import {
+  isKnownCode,
+  WedgeDetector,
+  type Focus,
+  type WedgeOptions,
+  type WedgeVerdict,
+} from '../../renderer/src/app/wedge.js';
+import { makeBillStub } from '../../shared/validators/scan.js';
 
-type Focus = { el: Element | null; value: string | null };
+/** A stand-in for an input element: the detector only compares and passes it through. */
+const element = (name: string): Element => ({ id: name }) as unknown as Element;
 
-/** A stand-in for the focused input: the detector only passes it through. */
-const input = (name: string): Element => ({ id: name }) as unknown as Element;
-
-/** Types `text` one key every `gapMs` from `start`, then Enter after another `gapMs`; returns the last verdict. */
-function type(
-  w: WedgeDetector,
-  text: string,
-  start: number,
-  gapMs: number,
-  focus: (typedSoFar: string) => Focus,
-): { verdicts: WedgeVerdict[]; end: number } {
-  const verdicts: WedgeVerdict[] = [];
-  let t = start;
-  [...text].forEach((ch, i) => {
-    verdicts.push(w.key(ch, t, focus(text.slice(0, i))));
-    t += gapMs;
-  });
-  verdicts.push(w.key('Enter', t, focus(text)));
-  return { verdicts, end: t };
+/** Deterministic jitter (mulberry32), so a failure names its seed. */
+function rng(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
 
-describe('WedgeDetector', () => {
-  const field = input('amount');
-  const inField =
-    (before: string) =>
-    (typed: string): Focus => ({ el: field, value: before + typed });
+type Field = { el: Element | null; value: string; kind: Focus['field'] };
 
-  it('a fast burst + Enter is a scan that restores the field as it was before the burst', () => {
-    const w = new WedgeDetector();
-    const { verdicts } = type(w, 'A1000042517000073454', 10_000, 3, inField('12.'));
-    expect(verdicts.slice(0, -1).every((v) => v.kind === 'pass')).toBe(true);
-    expect(verdicts.at(-1)).toEqual({
-      kind: 'scan',
-      code: 'A1000042517000073454',
-      restore: { el: field, value: '12.' },
-    });
+const focus = (f: Field): Focus => ({
+  el: f.el,
+  value: f.el ? f.value : null,
+  field: f.el ? f.kind : 'none',
+});
+
+/**
+ * Types `text` into `f` the way the browser does (each key lands in the field unless the detector
+ * swallows it), with `gaps[i]` ms before key i, then `end` after `endGap` ms. Returns the last verdict
+ * and applies a scan's restore to the field, as App.tsx does.
+ */
+function typeKeys(
+  w: WedgeDetector,
+  f: Field,
+  keys: string[],
+  gap: (i: number) => number,
+  opts: { start?: number; end?: string; endGap?: number; ctrlFirst?: boolean } = {},
+): { verdicts: WedgeVerdict[]; last: WedgeVerdict; time: number } {
+  let t = opts.start ?? 10_000;
+  const verdicts: WedgeVerdict[] = [];
+  keys.forEach((key, i) => {
+    t += gap(i);
+    const v = w.key({ key, time: t, ctrl: Boolean(opts.ctrlFirst && i === 0) }, focus(f));
+    verdicts.push(v);
+    if (v.kind === 'pass' && key.length === 1 && f.el) f.value += key;
   });
+  t += opts.endGap ?? gap(keys.length);
+  const last = w.key({ key: opts.end ?? 'Enter', time: t }, focus(f));
+  verdicts.push(last);
+  if (last.kind === 'scan' && last.restore) {
+    expect(last.restore.el).toBe(f.el);
+    f.value = last.restore.value;
+  }
+  return { verdicts, last, time: t };
+}
 
-  it('a scan with nothing focused restores nothing', () => {
-    const w = new WedgeDetector();
-    const { verdicts } = type(w, 'MAIN02-000123', 500, 5, () => ({ el: null, value: null }));
-    expect(verdicts.at(-1)).toEqual({
-      kind: 'scan',
-      code: 'MAIN02-000123',
-      restore: { el: null, value: null },
-    });
-  });
+const detector = (o: WedgeOptions = {}) => new WedgeDetector({ isCode: isKnownCode, ...o });
+const jitter = (seed: number, min: number, max: number) => {
+  const r = rng(seed);
+  return () => min + r() * (max - min);
+};
 
-  it('human-speed typing passes through, Enter included', () => {
-    const w = new WedgeDetector();
-    const { verdicts } = type(w, '1000042517', 0, 120, inField(''));
-    expect(verdicts.every((v) => v.kind === 'pass')).toBe(true);
-  });
+const STUBS = [
+  makeBillStub('1000042517', 7345),
+  makeBillStub('1000000019', 12280),
+  makeBillStub('1000123456', 0),
+  makeBillStub('1000999999', 99_999_999),
+];
+const SCANS = [...STUBS, 'MAIN02-000123', '036000291452', 'SN8842ZK1Q', '00:1A:2B:3C:4D:5E'];
 
-  it('a person who types fast but presses Enter slowly is not a scanner', () => {
-    const w = new WedgeDetector();
-    [...'1000042517'].forEach((ch, i) => w.key(ch, i * 10, { el: field, value: null }));
-    expect(w.key('Enter', 9 * 10 + 41, { el: field, value: null })).toEqual({ kind: 'pass' });
-  });
-
-  it('the default interval (40 ms) is inclusive', () => {
-    const w = new WedgeDetector();
-    const { verdicts } = type(w, 'SN8842ZK1Q', 0, 40, inField(''));
-    expect(verdicts.at(-1)?.kind).toBe('scan');
-    const w2 = new WedgeDetector();
-    const { verdicts: slow } = type(w2, 'SN8842ZK1Q', 0, 41, inField(''));
-    expect(slow.every((v) => v.kind === 'pass')).toBe(true);
-  });
-
-  it('a burst shorter than minLength passes (6 by default, configurable)', () => {
-    expect(type(new WedgeDetector(), '12345', 0, 2, inField('')).verdicts.at(-1)).toEqual({ kind: 'pass' });
-    expect(type(new WedgeDetector(), '123456', 0, 2, inField('')).verdicts.at(-1)?.kind).toBe('scan');
-    const strict = new WedgeDetector({ minLength: 8 });
-    expect(type(strict, '1234567', 0, 2, inField('')).verdicts.at(-1)).toEqual({ kind: 'pass' });
-    const lenient = new WedgeDetector({ minLength: 3, maxIntervalMs: 100 });
-    expect(type(lenient, 'ABC', 0, 90, inField('')).verdicts.at(-1)?.kind).toBe('scan');
-  });
-
-  it('Enter on its own, or a second Enter right after a scan, passes', () => {
-    const w = new WedgeDetector();
-    expect(w.key('Enter', 0, { el: field, value: '' })).toEqual({ kind: 'pass' });
-    const { end } = type(w, '036000291452', 1_000, 3, inField(''));
-    expect(w.key('Enter', end + 3, { el: field, value: '' })).toEqual({ kind: 'pass' });
-  });
-
-  it('a slow key in the middle breaks the burst: only the keys after it count', () => {
-    const w = new WedgeDetector();
-    // "ABC" fast, a 200 ms pause, "DEF" fast: the last burst is 3 characters → not a scan.
-    w.key('A', 1_000, { el: field, value: '' });
-    w.key('B', 1_003, { el: field, value: 'A' });
-    w.key('C', 1_006, { el: field, value: 'AB' });
-    w.key('D', 1_206, { el: field, value: 'ABC' });
-    w.key('E', 1_209, { el: field, value: 'ABCD' });
-    w.key('F', 1_212, { el: field, value: 'ABCDE' });
-    expect(w.key('Enter', 1_215, { el: field, value: 'ABCDEF' })).toEqual({ kind: 'pass' });
-
-    // Long enough after the pause: the scan is only what came after it, restoring the field as it was then.
-    const w2 = new WedgeDetector();
-    const seq = 'XYZ';
-    [...seq].forEach((ch, i) => w2.key(ch, 5_000 + i * 3, { el: field, value: seq.slice(0, i) }));
-    const code = 'SN8842ZK1Q';
-    [...code].forEach((ch, i) => w2.key(ch, 6_000 + i * 3, { el: field, value: seq + code.slice(0, i) }));
-    expect(w2.key('Enter', 6_000 + code.length * 3, { el: field, value: seq + code })).toEqual({
-      kind: 'scan',
-      code,
-      restore: { el: field, value: 'XYZ' },
-    });
-  });
-
-  it('Shift inside the burst does not break it (scanners type capitals with Shift)', () => {
-    const w = new WedgeDetector();
-    let t = 0;
-    const keys = ['Shift', 'S', 'Shift', 'N', '8', '8', '4', '2', 'Shift', 'Z', 'Shift', 'K'];
-    let value = '';
-    for (const k of keys) {
-      expect(w.key(k, t, { el: field, value })).toEqual({ kind: 'pass' });
-      if (k.length === 1) value += k;
-      t += 4;
-    }
-    expect(w.key('Enter', t, { el: field, value })).toEqual({
-      kind: 'scan',
-      code: 'SN8842ZK',
-      restore: { el: field, value: '' },
-    });
-  });
-
-  it('another named key (Tab, Backspace, an arrow) breaks the burst', () => {
-    for (const breaker of ['Tab', 'Backspace', 'ArrowLeft', 'F2']) {
-      const w = new WedgeDetector();
-      let t = 0;
-      for (const k of ['1', '2', '3', '4', '5', '6', breaker, '7', '8']) {
-        w.key(k, t, { el: field, value: null });
-        t += 3;
+describe('scans without a prefix: timing, with the jitter of a busy machine', () => {
+  it('every scan at 0-30 ms per key (seeded jitter) is taken, in no field, in the search field and in the amount field', () => {
+    for (let seed = 1; seed <= 40; seed++) {
+      const gap = jitter(seed, 0, 30);
+      for (const code of SCANS) {
+        for (const f of [
+          { el: null, value: '', kind: 'none' },
+          { el: element('search'), value: 'alv', kind: 'text' },
+          { el: element('amount'), value: '73.45', kind: 'number' },
+        ] as Field[]) {
+          const before = f.value;
+          const w = detector();
+          const { last } = typeKeys(w, f, [...code], gap);
+          // Digits-only codes typed into a number field are a CSR's typing, never a scan.
+          if (f.kind === 'number' && /^\d+$/.test(code)) {
+            expect(last, `${code} seed ${seed}`).toEqual({ kind: 'pass' });
+            expect(f.value).toBe(before + code);
+            continue;
+          }
+          expect(last.kind, `${code} into ${f.kind} seed ${seed}`).toBe('scan');
+          if (last.kind === 'scan') expect(last.code).toBe(code);
+          // Nothing of the code is left in the field.
+          expect(f.value).toBe(before);
+        }
       }
-      expect(w.key('Enter', t, { el: field, value: null }), breaker).toEqual({ kind: 'pass' });
     }
   });
 
-  it('two scans in a row each restore their own snapshot', () => {
-    const a = input('a');
-    const b = input('b');
-    const w = new WedgeDetector();
-    const first = type(w, 'MAIN02-000001', 0, 3, (typed) => ({ el: a, value: 'x' + typed }));
-    expect(first.verdicts.at(-1)).toEqual({
-      kind: 'scan',
-      code: 'MAIN02-000001',
-      restore: { el: a, value: 'x' },
+  it('a scan survives a stalled key (one gap of 100 ms) and Enter arriving 90 ms late', () => {
+    for (const code of STUBS) {
+      for (let stall = 1; stall < code.length; stall++) {
+        for (const kind of ['text', 'none'] as const) {
+          const f: Field = { el: kind === 'text' ? element('search') : null, value: '', kind };
+          const { last } = typeKeys(detector(), f, [...code], (i) => (i === stall ? 100 : 8), { endGap: 90 });
+          expect(last, `${code} stalled at ${stall} in ${kind}`).toMatchObject({ kind: 'scan', code });
+          expect(f.value).toBe('');
+        }
+      }
+    }
+  });
+
+  it('Tab ends a scan too by default; with suffix "enter" a Tab is just a Tab', () => {
+    const code = 'MAIN02-000123';
+    const f: Field = { el: element('search'), value: '', kind: 'text' };
+    expect(typeKeys(detector(), f, [...code], () => 5, { end: 'Tab' }).last).toMatchObject({ kind: 'scan' });
+    const g: Field = { el: element('search'), value: '', kind: 'text' };
+    expect(typeKeys(detector({ suffix: 'enter' }), g, [...code], () => 5, { end: 'Tab' }).last).toEqual({
+      kind: 'pass',
     });
-    const second = type(w, 'MAIN02-000002', first.end + 500, 3, (typed) => ({ el: b, value: 'y' + typed }));
-    expect(second.verdicts.at(-1)).toEqual({
-      kind: 'scan',
-      code: 'MAIN02-000002',
-      restore: { el: b, value: 'y' },
-    });
+    expect(g.value).toBe(code);
+  });
+
+  it('a person’s keys before the scan stay typed; only the scan is taken out', () => {
+    const w = detector();
+    const f: Field = { el: element('search'), value: '', kind: 'text' };
+    typeKeys(w, f, [...'12'], () => 150, { end: 'Shift', endGap: 150 });
+    const { last } = typeKeys(w, f, [...'MAIN02-000123'], () => 6, { start: 20_000 });
+    expect(last).toMatchObject({ kind: 'scan', code: 'MAIN02-000123' });
+    expect(f.value).toBe('12');
+  });
+
+  it('Shift inside a scan does not break it (scanners type capitals with Shift)', () => {
+    const f: Field = { el: null, value: '', kind: 'none' };
+    const keys = ['Shift', 'S', 'Shift', 'N', '8', '8', '4', '2', 'Shift', 'Z', 'Shift', 'K'];
+    expect(typeKeys(detector(), f, keys, () => 4).last).toMatchObject({ kind: 'scan', code: 'SN8842ZK' });
+  });
+
+  it('a shortcut (Ctrl, Alt) or another named key in the middle breaks the run', () => {
+    for (const breaker of ['Backspace', 'ArrowLeft', 'F2']) {
+      const f: Field = { el: null, value: '', kind: 'none' };
+      const { last } = typeKeys(detector(), f, ['1', '2', '3', '4', breaker, '5', '6', '7'], () => 3);
+      expect(last, breaker).toEqual({ kind: 'pass' });
+    }
   });
 });
 
-describe('shortcuts during a burst', () => {
-  it('reset() forgets the burst: a shortcut key is never part of a scanned code', () => {
-    const w = new WedgeDetector();
-    const el = { el: null, value: null };
+describe('a fast-typing CSR is never swallowed', () => {
+  // 12345670 is a valid GTIN-8: exactly the "product barcode" a typed bank account was taken for.
+  const BANK = '12345670';
+
+  it('a bank account typed quickly in the check form stays in its field (Enter and Tab)', () => {
+    expect(isKnownCode(BANK)).toBe(true);
+    for (let seed = 1; seed <= 40; seed++) {
+      for (const end of ['Enter', 'Tab']) {
+        const f: Field = { el: element('bank-account'), value: '', kind: 'number' };
+        const { verdicts } = typeKeys(detector(), f, [...BANK], jitter(seed, 0, 25), { end });
+        expect(
+          verdicts.every((v) => v.kind === 'pass'),
+          `seed ${seed} ${end}`,
+        ).toBe(true);
+        expect(f.value).toBe(BANK);
+      }
+    }
+  });
+
+  it('routing and check numbers too, and an amount', () => {
+    for (const [id, text] of [
+      ['routing', '011000015'],
+      ['check-number', '1234567'],
+      ['amount', '122.80'],
+    ]) {
+      const f: Field = { el: element(id as string), value: '', kind: 'number' };
+      expect(typeKeys(detector(), f, [...(text as string)], () => 12).last).toEqual({ kind: 'pass' });
+      expect(f.value).toBe(text);
+    }
+  });
+
+  it('fast typing in a text field that is not a complete code of a known kind passes', () => {
+    for (const text of ['maria alv', 'o’brien', '12 elm st', '1000042517', 'MAIN02-0001']) {
+      const f: Field = { el: element('search'), value: '', kind: 'text' };
+      expect(typeKeys(detector(), f, [...text], () => 10).last, text).toEqual({ kind: 'pass' });
+      expect(f.value).toBe(text);
+    }
+  });
+
+  it('a code typed at a person’s speed passes, Enter included', () => {
+    const f: Field = { el: element('search'), value: '', kind: 'text' };
+    expect(typeKeys(detector(), f, [...'MAIN02-000123'], jitter(3, 60, 180)).last).toEqual({ kind: 'pass' });
+    expect(f.value).toBe('MAIN02-000123');
+  });
+
+  it('a field that did not take every key (maxLength) is left alone', () => {
+    const f: Field = { el: element('last4'), value: '', kind: 'text' };
+    const w = detector();
     let t = 0;
-    for (const ch of 'A10000') w.key(ch, (t += 5), el);
-    w.reset();
-    for (const ch of '425170') w.key(ch, (t += 5), el);
-    const v = w.key('Enter', (t += 5), el);
-    expect(v).toEqual({ kind: 'scan', code: '425170', restore: el });
+    let last: WedgeVerdict = { kind: 'pass' };
+    for (const ch of 'SN8842ZK1Q') {
+      last = w.key({ key: ch, time: (t += 4) }, focus(f));
+      if (f.value.length < 4) f.value += ch;
+    }
+    last = w.key({ key: 'Enter', time: (t += 4) }, focus(f));
+    expect(last).toEqual({ kind: 'pass' });
+    expect(f.value).toBe('SN88');
+  });
+});
+
+describe('with a prefix, the prefix decides: timing does not matter and the field never sees the code', () => {
+  it('STX (Ctrl+B) … Enter is a scan even at 200 ms per key; every key is kept out of the field', () => {
+    const code = STUBS[1] as string;
+    const f: Field = { el: element('amount'), value: '122.80', kind: 'number' };
+    const { verdicts, last } = typeKeys(detector({ prefix: { kind: 'stx' } }), f, ['b', ...code], () => 200, {
+      ctrlFirst: true,
+    });
+    expect(verdicts.slice(0, -1).every((v) => v.kind === 'swallow')).toBe(true);
+    expect(last).toEqual({ kind: 'scan', code, restore: null });
+    expect(f.value).toBe('122.80');
+  });
+
+  it('a chosen character (§) works the same; typing without it is never a scan', () => {
+    const o: WedgeOptions = { prefix: { kind: 'char', char: '§' } };
+    const f: Field = { el: element('search'), value: '', kind: 'text' };
+    expect(typeKeys(detector(o), f, ['§', ...'SN8842ZK1Q'], () => 3).last).toEqual({
+      kind: 'scan',
+      code: 'SN8842ZK1Q',
+      restore: null,
+    });
+    expect(f.value).toBe('');
+    expect(typeKeys(detector(o), f, [...'SN8842ZK1Q'], () => 3).last).toEqual({ kind: 'pass' });
+    expect(f.value).toBe('SN8842ZK1Q');
+  });
+
+  it('a prefix followed by nothing for a second is dropped; the next keys type normally', () => {
+    const w = detector({ prefix: { kind: 'char', char: '§' } });
+    const f: Field = { el: element('search'), value: '', kind: 'text' };
+    expect(w.key({ key: '§', time: 0 }, focus(f))).toEqual({ kind: 'swallow' });
+    expect(w.key({ key: 'a', time: 1_500 }, focus(f))).toEqual({ kind: 'pass' });
+  });
+});
+
+describe('a scan right after a person’s fast keys', () => {
+  it('is taken when a pause separates them; the person’s keys stay', () => {
+    const w = detector();
+    const f: Field = { el: element('search'), value: '', kind: 'text' };
+    // "12" at 90 ms (inside the longest gap), then 100 ms later the scan at 5 ms per key.
+    typeKeys(w, f, ['1', '2'], () => 90, { end: 'Shift', endGap: 100 });
+    const { last } = typeKeys(w, f, [...'SN8842ZK1Q'], (i) => (i === 0 ? 0 : 5), { start: 10_280 });
+    expect(last).toMatchObject({ kind: 'scan', code: 'SN8842ZK1Q' });
+    expect(f.value).toBe('12');
+  });
+});
+
+describe('a field that selects its text on focus', () => {
+  it('a scan replacing the selected amount is taken, and the amount comes back', () => {
+    const w = detector();
+    const f: Field = { el: element('amount'), value: '73.45', kind: 'number' };
+    const code = STUBS[1] as string;
+    let t = 0;
+    let v: WedgeVerdict = { kind: 'pass' };
+    [...code].forEach((ch, i) => {
+      v = w.key({ key: ch, time: (t += 9) }, focus(f));
+      // The first key replaces the selection.
+      f.value = i === 0 ? ch : f.value + ch;
+    });
+    v = w.key({ key: 'Enter', time: (t += 9) }, focus(f));
+    expect(v).toEqual({ kind: 'scan', code, restore: { el: f.el, value: '73.45' } });
   });
 });

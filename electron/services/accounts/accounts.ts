@@ -72,11 +72,19 @@ export async function searchAccounts(
       .andWhere('account_number', '<', upper)
       .orderBy('account_number')
       .limit(limit)) as AccountRow[];
+    // The last 4 or 7 digits are tokens of their own in the index (db/account-index.ts): those match
+    // exactly ("0142" must not find 0142xxx); any other length is the start of the full number.
+    const phoneMatch =
+      digits.length === 4
+        ? `phone : "${digits}"`
+        : digits.length === 7
+          ? `phone : ("${digits}" OR "${digits}"*)`
+          : ftsQuery(digits, 'phone');
     const byPhone = (await db.raw(
       `SELECT a.account_number, a.name, a.class, a.status, a.service_address, a.phone
          FROM accounts_fts f JOIN accounts a ON a.rowid = f.rowid
         WHERE accounts_fts MATCH ? LIMIT ?`,
-      [ftsQuery(digits, 'phone'), limit],
+      [phoneMatch, limit],
     )) as AccountRow[];
     const seen = new Set<string>();
     const merged = [...byNumber, ...byPhone].filter(

@@ -342,7 +342,11 @@ export async function createDevices(ctx: ServiceContext, opts: DevicesOptions = 
       return (await openDrawer()).opened;
     },
     openDrawer,
-    status: () => ({ printer: printerStatus(), drawer: drawerStatus(), scanner: scannerStatus() }),
+    status: () => ({
+      printer: printerStatus(),
+      drawer: drawerStatus(),
+      scanner: { ...scannerStatus(), wedge: settings.scanner.wedge },
+    }),
     settings: () => settings,
     info,
     apply(stored) {

@@ -9,6 +9,7 @@ import type { ChannelParsedInput, PostPaymentOutput, Today } from '../../../shar
 import { CounterError } from '../../../shared/api/errors.js';
 import type { Cashier, PaymentSummary, Tender } from '../../../shared/api/schemas.js';
 import { allocatePayment, type AllocationPolicy } from '../../../shared/domain/allocation.js';
+import { checkOverpay } from '../../../shared/domain/overpay.js';
 import {
   DRAWER_TENDERS,
   paymentJournal,
@@ -56,6 +57,8 @@ export const paymentPosting = definePosting<PostPaymentInput, Record<string, nev
       openTillOf: { terminalCode: ctx.terminal.code, cashierId: cashier.id },
     });
     if (!account.open_till_id) throw new CounterError('TILL_NOT_OPEN', TILL_NOT_OPEN_MESSAGE);
+    // Above what is owed is credit, never change: it needs the CSR's confirmation or a reason.
+    checkOverpay(input.amountCents, addCents(account.balance_cents, account.pending_cents ?? 0), input);
     const settlement = settleTenders(input.amountCents, input.tenders, {
       cashOnly: account.cash_only === 1,
       confirmOvertenderCredit: input.confirmOvertenderCredit,

@@ -16,6 +16,7 @@ import {
   type PolicyData,
   type ReplicaEntity,
 } from '../../../shared/sync/protocol.js';
+import { REBUILD_ACCOUNT_INDEX_SQL } from '../db/account-index.js';
 import { applyDepositChanges } from '../deposits/records.js';
 import { applyEquipmentChanges } from '../equipment/replica.js';
 
@@ -252,9 +253,6 @@ export async function applyChanges(
 
 /** Builds the account search index from scratch (after a first pull that deferred it) and lifts the deferral. */
 export async function rebuildAccountIndex(trx: Knex.Transaction): Promise<void> {
-  await trx.raw(`INSERT INTO accounts_fts(accounts_fts) VALUES ('delete-all')`);
-  await trx.raw(
-    `INSERT INTO accounts_fts(rowid, name, address, phone) SELECT rowid, name, service_address, phone_digits FROM accounts`,
-  );
+  for (const sql of REBUILD_ACCOUNT_INDEX_SQL) await trx.raw(sql);
   await trx('settings').where('key', 'replica.ftsDeferred').delete();
 }

@@ -31,7 +31,7 @@ import { useSerialScans } from './serial-scans.js';
 import { KeyBar } from './KeyBar.js';
 import { StatusBar } from './StatusBar.js';
 import { Toast } from './Toast.js';
-import { WedgeDetector } from './wedge.js';
+import { focusOf, WedgeDetector, wedgeOptions } from './wedge.js';
 
 const TENDER_KEYS: Record<string, TenderType> = { F2: 'cash', F3: 'check', F4: 'card', F5: 'money_order' };
 
@@ -62,21 +62,25 @@ async function routeScan(code: string): Promise<void> {
 }
 
 function useGlobalKeys(signedIn: boolean): void {
-  const wedge = useRef(new WedgeDetector());
+  const framing = useSession((s) => s.status?.scanner.wedge);
+  const wedge = useRef(new WedgeDetector(wedgeOptions(framing)));
+  useEffect(() => {
+    wedge.current = new WedgeDetector(wedgeOptions(framing));
+  }, [framing]);
   useEffect(() => {
     if (!signedIn) return;
     const onKey = (e: KeyboardEvent): void => {
-      const active = document.activeElement;
-      const value = active instanceof HTMLInputElement ? active.value : null;
-      // A shortcut (Alt+R, Ctrl+L …) is never part of a scan: it ends any burst.
-      const verdict =
-        e.altKey || e.ctrlKey || e.metaKey
-          ? wedge.current.reset()
-          : wedge.current.key(e.key, e.timeStamp, { el: active, value });
-      if (verdict.kind === 'scan') {
+      const verdict = wedge.current.key(
+        { key: e.key, time: e.timeStamp, ctrl: e.ctrlKey, alt: e.altKey, meta: e.metaKey },
+        focusOf(document.activeElement),
+      );
+      if (verdict.kind !== 'pass') {
         e.preventDefault();
         e.stopPropagation();
-        restoreInput(verdict.restore.el, verdict.restore.value);
+      }
+      if (verdict.kind === 'swallow') return;
+      if (verdict.kind === 'scan') {
+        if (verdict.restore) restoreInput(verdict.restore.el, verdict.restore.value);
         void routeScan(verdict.code);
         return;
       }

@@ -14,6 +14,7 @@ import type {
   Tender,
   TenderType,
 } from '../../../shared/api/schemas.js';
+import type { PrepayReason } from '../../../shared/domain/overpay.js';
 import { centsToInput, parseAmount, subCents } from '../../../shared/money.js';
 import { api, ApiError } from '../api/client.js';
 import { useTill } from './till.js';
@@ -59,6 +60,9 @@ type TenderedInput = {
   confirmOvertenderCredit: boolean;
 };
 
+/** Which confirmation the dialog asks for: a non-cash over-tender, or an amount above what is owed. */
+type AskKind = 'overtender' | 'creditBalance';
+
 /**
  * What the payment screen collects money for. A bill payment by default; other screens (deposits,
  * equipment orders) hand it a purpose with their own title, amount and the call that posts it. The
@@ -95,7 +99,11 @@ type CounterStore = {
   fieldErrors: FieldErrors;
   formError: string | null;
   confirmCredit: boolean;
+  /** The CSR confirmed that the amount above what is owed is credit on the account, not change. */
+  confirmCreditBalance: boolean;
+  prepayReason: PrepayReason | '';
   askCredit: string | null;
+  askKind: AskKind;
   posting: boolean;
   result: PostPaymentOutput | null;
   receipt: Receipt | null;
@@ -115,6 +123,7 @@ type CounterStore = {
   /** Reloads the open account without leaving the current screen. */
   openAccountQuiet(accountNumber: string): Promise<void>;
   setAmount(v: string): void;
+  setPrepayReason(v: PrepayReason | ''): void;
   addTender(type: TenderType): void;
   updateTender(key: number, patch: Partial<TenderDraft>): void;
   removeTender(key: number): void;
@@ -143,7 +152,10 @@ const initial = {
   fieldErrors: {},
   formError: null,
   confirmCredit: false,
+  confirmCreditBalance: false,
+  prepayReason: '' as PrepayReason | '',
   askCredit: null,
+  askKind: 'overtender' as AskKind,
   posting: false,
   result: null,
   receipt: null,
@@ -201,6 +213,8 @@ export const useCounter = create<CounterStore>((set, get) => ({
         fieldErrors: {},
         formError: null,
         confirmCredit: false,
+        confirmCreditBalance: false,
+        prepayReason: '',
         askCredit: null,
         result: null,
       });
@@ -219,6 +233,8 @@ export const useCounter = create<CounterStore>((set, get) => ({
       fieldErrors: {},
       formError: null,
       confirmCredit: false,
+      confirmCreditBalance: false,
+      prepayReason: '',
       askCredit: null,
       result: null,
     });
@@ -238,7 +254,12 @@ export const useCounter = create<CounterStore>((set, get) => ({
       fieldErrors: { ...get().fieldErrors, amountCents: '' },
       formError: null,
       confirmCredit: false,
+      confirmCreditBalance: false,
     });
+  },
+
+  setPrepayReason(v) {
+    set({ prepayReason: v, fieldErrors: { ...get().fieldErrors, prepayReason: '' }, formError: null });
   },
 
   addTender(type) {
@@ -270,7 +291,7 @@ export const useCounter = create<CounterStore>((set, get) => ({
   async post() {
     const s = get();
     if (!s.account || s.posting) return;
-    const ev = evaluateDraft(s.amount, s.tenders, s.account.cashOnly, s.confirmCredit);
+    const ev = evaluateDraft(s.amount, s.tenders, s.account.cashOnly, s.confirmCredit, owedOf(s));
     const errors = Object.fromEntries(Object.entries(ev.errors).filter(([, v]) => v));
     if (Object.keys(errors).length || ev.amountCents === null) {
       set({ fieldErrors: errors, formError: 'Fix the fields marked in red.' });
@@ -280,8 +301,16 @@ export const useCounter = create<CounterStore>((set, get) => ({
       set({ formError: 'Choose a tender: F2 Cash, F3 Check, F4 Card, F5 Money order.' });
       return;
     }
+    if (ev.overpay?.code === 'PREPAY_NEEDS_REASON') {
+      set({ fieldErrors: { prepayReason: ev.overpay.message }, formError: ev.overpay.message });
+      return;
+    }
+    if (ev.overpay?.code === 'CREDIT_NEEDS_CONFIRMATION') {
+      set({ askCredit: ev.overpay.message, askKind: 'creditBalance' });
+      return;
+    }
     if (ev.settleCode === 'OVERTENDER_NEEDS_CONFIRMATION') {
-      set({ askCredit: ev.settleError });
+      set({ askCredit: ev.settleError, askKind: 'overtender' });
       return;
     }
     if (ev.settleError) {
@@ -299,7 +328,12 @@ export const useCounter = create<CounterStore>((set, get) => ({
       const result =
         s.purpose.kind === 'custom'
           ? await s.purpose.submit(tendered)
-          : await api.call('payments.post', { ...tendered, accountNumber: s.account.accountNumber });
+          : await api.call('payments.post', {
+              ...tendered,
+              accountNumber: s.account.accountNumber,
+              confirmCreditBalance: s.confirmCreditBalance,
+              ...(s.prepayReason ? { prepayReason: s.prepayReason } : {}),
+            });
       set({
         posting: false,
         result,
@@ -311,8 +345,9 @@ export const useCounter = create<CounterStore>((set, get) => ({
       void useTill.getState().refresh();
     } catch (err) {
       const e = err instanceof ApiError ? err : null;
-      if (e?.code === 'OVERTENDER_NEEDS_CONFIRMATION') {
-        set({ posting: false, askCredit: e.message });
+      if (e?.code === 'OVERTENDER_NEEDS_CONFIRMATION' || e?.code === 'CREDIT_NEEDS_CONFIRMATION') {
+        const askKind = e.code === 'OVERTENDER_NEEDS_CONFIRMATION' ? 'overtender' : 'creditBalance';
+        set({ posting: false, askCredit: e.message, askKind });
         return;
       }
       const fieldErrors: FieldErrors = {};
@@ -323,7 +358,8 @@ export const useCounter = create<CounterStore>((set, get) => ({
   },
 
   answerCredit(yes) {
-    set({ askCredit: null, confirmCredit: yes });
+    if (get().askKind === 'creditBalance') set({ askCredit: null, confirmCreditBalance: yes });
+    else set({ askCredit: null, confirmCredit: yes });
     if (yes) void get().post();
   },
 
@@ -438,4 +474,18 @@ function remainingText(amount: string, tenders: TenderDraft[]): string {
   };
   const left = subCents(cents(amount), ...tenders.map((t) => cents(t.amount)));
   return left > 0 ? centsToInput(left) : '';
+}
+
+/** What a bill payment is checked against: the balance owed (other purposes have their own rules). */
+export function owedOf(
+  s: Pick<CounterStore, 'purpose' | 'account' | 'confirmCreditBalance' | 'prepayReason'>,
+) {
+  if (s.purpose.kind !== 'bill' || !s.account) return null;
+  return {
+    owedCents: s.account.balanceCents,
+    answers: {
+      confirmCreditBalance: s.confirmCreditBalance,
+      prepayReason: s.prepayReason || undefined,
+    },
+  };
 }

@@ -11,6 +11,7 @@ import * as m008 from './008_posting_kernel.js';
 import * as m009 from './009_sync_review.js';
 import * as m010 from './010_auth_throttle.js';
 import * as m011 from './011_sealed_checks.js';
+import * as m012 from './012_search_suffixes.js';
 
 type Migration = { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> };
 
@@ -26,6 +27,7 @@ const all: [string, Migration][] = [
   ['009_sync_review', m009],
   ['010_auth_throttle', m010],
   ['011_sealed_checks', m011],
+  ['012_search_suffixes', m012],
 ];
 
 /** Migrations are imported, not read from a folder, so they work from TS, from dist/ and packaged. */

@@ -16,6 +16,7 @@ import {
   type SerialOptions,
 } from '../../../../shared/devices/settings.js';
 import { useDevices, type DeviceKey } from '../../stores/devices.js';
+import { WedgeFramingFields } from './WedgeFramingFields.js';
 
 const STATE_WORD: Record<string, string> = {
   ready: 'Ready',
@@ -562,9 +563,16 @@ function ScannerCard({
         </>
       )}
       {c.kind === 'wedge' && (
-        <p className="muted small">
-          A keyboard-wedge scanner types the code and Enter; scans work on every screen.
-        </p>
+        <>
+          <p className="muted small">
+            A keyboard-wedge scanner types the code and Enter; scans work on every screen.
+          </p>
+          <WedgeFramingFields
+            value={value.wedge}
+            error={errors['scanner.wedge.prefix.char']}
+            onChange={(wedge) => onChange({ ...value, wedge })}
+          />
+        </>
       )}
       <div className="dev-lastscan" data-testid="last-scan">
         <span className="label">Last scan</span>

@@ -142,6 +142,18 @@ export function orderActions(set: Set, get: Get): OrderActions {
     return null;
   };
 
+  /** A slot (of `sku`'s item when given) whose serial the handover check marked wrong; the focused one first. */
+  const markedWrong = (sku?: string): Slot | null => {
+    const { lines, checked, focus } = get();
+    const fits = (slot: Slot): boolean =>
+      Boolean(checked[`${String(slot.line)}.${String(slot.unit)}`]) &&
+      (!sku || lines[slot.line]?.sku === sku);
+    if (focus && fits(focus)) return focus;
+    for (const [i, l] of lines.entries())
+      for (const u of l.serials.keys()) if (fits({ line: i, unit: u })) return { line: i, unit: u };
+    return null;
+  };
+
   return {
     async loadCatalog() {
       try {
@@ -228,9 +240,19 @@ export function orderActions(set: Set, get: Get): OrderActions {
       set({ focus });
     },
 
-    /** A scanned serial fills the slot it belongs to (its item's first empty slot); false = no slot waits. */
+    /**
+     * A scanned serial fills the slot it belongs to: its item's first empty slot, or else its item's
+     * slot holding a serial marked wrong, which it replaces (scanning the right unit is how a wrong
+     * scan is undone). A serial of an item that has no slot here never goes into another item's
+     * slot. false = the order has no lines (nothing here waits for a serial).
+     */
     async placeSerial(code) {
-      if (firstEmpty() === null) return false;
+      if (get().lines.length === 0) return false;
+      const upper = code.toUpperCase();
+      if (get().lines.some((l) => l.serials.includes(upper) || l.serials.includes(code))) {
+        useCounter.getState().notify('info', `Serial ${code} is already in this order.`);
+        return true;
+      }
       let sku: string | undefined;
       try {
         const found = await api.call('equipment.lookupSerial', { serial: code });
@@ -238,8 +260,17 @@ export function orderActions(set: Set, get: Get): OrderActions {
       } catch {
         sku = undefined;
       }
-      const slot = (sku && firstEmpty(sku)) || firstEmpty();
-      if (!slot) return false;
+      const slot = sku ? (firstEmpty(sku) ?? markedWrong(sku)) : (firstEmpty() ?? markedWrong());
+      if (!slot) {
+        beep(440);
+        const name = get().catalog.find((c) => c.item.sku === sku)?.item.name ?? sku;
+        set({
+          orderError: sku
+            ? `Serial ${code} is a ${name ?? 'unit'}: no ${name ?? 'unit'} in this order waits for a serial.`
+            : `No unit in this order waits for a serial (${code}).`,
+        });
+        return true;
+      }
       get().setSerial(slot.line, slot.unit, code);
       set({ focus: firstEmpty() });
       return true;

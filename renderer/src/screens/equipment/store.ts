@@ -9,6 +9,7 @@ import { create } from 'zustand';
 
 import type { StockUnit, UnitView } from '../../../../shared/api/channels/equipment.js';
 import { api, ApiError } from '../../api/client.js';
+import { beep } from '../../app/feedback.js';
 import { screenBack, useCounter } from '../../stores/counter.js';
 import { fieldErrorsOf } from '../../stores/till.js';
 import { flowActions } from './flow.js';
@@ -138,7 +139,13 @@ export async function routeEquipmentScan(kind: 'gtin' | 'serial', code: string):
     s.setExchange({ newSerial: code });
     return;
   }
+  // On the order tab a serial belongs to the order being built: it never jumps to the Return tab.
   if (s.tab === 'order' && (await s.placeSerial(code))) return;
+  if (onScreen && s.tab === 'order') {
+    beep(440);
+    useEquipment.setState({ orderError: `Scan the box barcode first; then the unit’s serial (${code}).` });
+    return;
+  }
   await s.lookupSerial(code);
 }
 

@@ -2,7 +2,8 @@ import type { TenderType } from '../../../../shared/api/schemas.js';
 import { TENDER_LABEL } from '../../../../shared/domain/tenders.js';
 import { Field } from '../../components/Field.js';
 import { Money } from '../../components/Money.js';
-import { useCounter } from '../../stores/counter.js';
+import { PREPAY_REASONS, type PrepayReason } from '../../../../shared/domain/overpay.js';
+import { owedOf, useCounter } from '../../stores/counter.js';
 import { evaluateDraft, type TenderDraft } from './draft.js';
 
 const BRANDS = ['Visa', 'Mastercard', 'Amex', 'Discover', 'Debit', 'Other'];
@@ -19,7 +20,7 @@ function TenderRow({ d, i, last }: { d: TenderDraft; i: number; last: boolean })
     <div className={`tender ${d.type}`} data-testid={`tender-${i}`}>
       <div className="tender-type">{TENDER_LABEL[d.type]}</div>
       <Field
-        label="Amount"
+        label={d.type === 'cash' ? 'Cash handed over' : 'Amount'}
         value={d.amount}
         onChange={(v) => set({ amount: v })}
         autoFocus={last}
@@ -125,7 +126,9 @@ export function Payment(): React.JSX.Element {
   const s = useCounter();
   const account = s.account;
   if (!account) return <div />;
-  const ev = evaluateDraft(s.amount, s.tenders, account.cashOnly, s.confirmCredit);
+  const owed = owedOf(s);
+  const ev = evaluateDraft(s.amount, s.tenders, account.cashOnly, s.confirmCredit, owed);
+  const paysAhead = owed !== null && owed.owedCents <= 0;
   const cashIn = ev.tenders.some((t) => t.type === 'cash');
   const change =
     ev.settlement?.changeCents ??
@@ -154,6 +157,33 @@ export function Payment(): React.JSX.Element {
           onEnter={() => void s.post()}
         />
       </div>
+      {ev.overpay?.code === 'CREDIT_NEEDS_CONFIRMATION' && (
+        <p className="banner warn" data-testid="credit-warning">
+          {ev.overpay.message}
+        </p>
+      )}
+      {paysAhead && (
+        <label className={`field ${s.fieldErrors.prepayReason ? 'has-error' : ''}`}>
+          <span className="label">The account owes nothing: why is the customer paying ahead?</span>
+          <select
+            value={s.prepayReason}
+            onChange={(e) => s.setPrepayReason(e.currentTarget.value as PrepayReason | '')}
+            data-testid="prepay-reason"
+          >
+            <option value="">Choose a reason…</option>
+            {(Object.keys(PREPAY_REASONS) as PrepayReason[]).map((r) => (
+              <option key={r} value={r}>
+                {PREPAY_REASONS[r]}
+              </option>
+            ))}
+          </select>
+          {s.fieldErrors.prepayReason && (
+            <span className="error" role="alert" data-testid="prepay-reason-error">
+              {s.fieldErrors.prepayReason}
+            </span>
+          )}
+        </label>
+      )}
       <div className="tender-keys">
         {(Object.keys(KEY) as TenderType[]).map((t) => (
           <button
@@ -171,7 +201,7 @@ export function Payment(): React.JSX.Element {
         {s.tenders.length === 0 && (
           <p className="muted">
             Choose how the customer pays: F2 Cash, F3 Check, F4 Card, F5 Money order. Split payments: add more
-            than one.
+            than one. Cash: type the cash handed over in the Cash tender; the change is worked out there.
           </p>
         )}
         {s.tenders.map((d, i) => (
@@ -206,9 +236,11 @@ export function Payment(): React.JSX.Element {
       </button>
       {s.askCredit && (
         <div className="dialog" role="dialog" aria-modal="true" data-testid="credit-dialog">
+          <h3>Credit on the account, not change</h3>
           <p>{s.askCredit}</p>
           <p>
-            <kbd>Enter</kbd> Yes, put it on the account · <kbd>Esc</kbd> No, change the tenders
+            <kbd>Enter</kbd> Yes, put it on the account · <kbd>Esc</kbd> No,{' '}
+            {s.askKind === 'creditBalance' ? 'fix the amount' : 'change the tenders'}
           </p>
         </div>
       )}

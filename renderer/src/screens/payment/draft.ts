@@ -3,6 +3,7 @@
  * contract accepts. Field errors are worded for the CSR; the host checks everything again.
  */
 import type { Tender, TenderType } from '../../../../shared/api/schemas.js';
+import { checkOverpay, type OverpayAnswers } from '../../../../shared/domain/overpay.js';
 import { settleTenders, type Settlement } from '../../../../shared/domain/tenders.js';
 import { addCents, parseAmount, subCents, type Cents } from '../../../../shared/money.js';
 import { isValidRoutingNumber } from '../../../../shared/validators/aba.js';
@@ -105,13 +106,37 @@ export type DraftEvaluation = {
   settlement: Settlement | null;
   settleError: string | null;
   settleCode: string | null;
+  /** The amount needs the CSR's answer: above what is owed, or the account owes nothing. */
+  overpay: { code: 'CREDIT_NEEDS_CONFIRMATION' | 'PREPAY_NEEDS_REASON'; message: string } | null;
 };
+
+/**
+ * What a bill payment of `amountCents` still needs when the account owes `owedCents` (null: the
+ * payment is for something else, e.g. a deposit, and is not checked against the balance).
+ */
+export function overpayCheck(
+  amountCents: Cents | null,
+  owedCents: Cents | null,
+  answers: OverpayAnswers,
+): DraftEvaluation['overpay'] {
+  if (amountCents === null || amountCents <= 0 || owedCents === null) return null;
+  try {
+    checkOverpay(amountCents, owedCents, answers);
+    return null;
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code === 'CREDIT_NEEDS_CONFIRMATION' || code === 'PREPAY_NEEDS_REASON')
+      return { code, message: (err as Error).message };
+    throw err;
+  }
+}
 
 export function evaluateDraft(
   amountText: string,
   drafts: TenderDraft[],
   cashOnly: boolean,
   confirmCredit: boolean,
+  owed: { owedCents: Cents; answers: OverpayAnswers } | null = null,
 ): DraftEvaluation {
   const errors: FieldErrors = {};
   const amount = parseAmount(amountText);
@@ -144,5 +169,6 @@ export function evaluateDraft(
     settlement,
     settleError,
     settleCode,
+    overpay: owed ? overpayCheck(amountCents, owed.owedCents, owed.answers) : null,
   };
 }
