@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { Session } from '../../electron/services/auth/auth.js';
 import { expectBooksHold, fireAtOnce, drawerCash, refusalCodes } from '../support/concurrency.js';
-import { signInWithTill, startTestHost } from '../support/counter.js';
+import { ANY_BALANCE, signInWithTill, startTestHost } from '../support/counter.js';
 
 type Host = Awaited<ReturnType<typeof startTestHost>>;
 type Reply = Awaited<ReturnType<Host['call']>>;
@@ -41,7 +41,13 @@ async function accounts(host: Host, n: number): Promise<string[]> {
 }
 
 function payInput(accountNumber: string, cents: number, requestId = randomUUID()) {
-  return { requestId, accountNumber, amountCents: cents, tenders: [{ type: 'cash', amountCents: cents }] };
+  return {
+    requestId,
+    accountNumber,
+    amountCents: cents,
+    tenders: [{ type: 'cash', amountCents: cents }],
+    ...ANY_BALANCE,
+  };
 }
 
 describe('posting channels under concurrent calls', () => {

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 
 import { VirtualPrinter } from '../../../electron/services/devices/printer/virtual-printer.js';
-import { signInWithTill, startTestHost } from '../../support/counter.js';
+import { signInWithTill, startTestHost, ANY_BALANCE } from '../../support/counter.js';
 
 type Host = Awaited<ReturnType<typeof startTestHost>>;
 let host: Host;
@@ -42,6 +42,7 @@ it('a refund reason with ESC/POS commands prints as text on the check-request sl
           authCode: 'OK1234',
         },
       ],
+      ...ANY_BALANCE,
     },
     dana,
   );
