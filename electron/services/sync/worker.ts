@@ -8,15 +8,27 @@
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 
+import type { PushEvent, PushResponse } from '../../../shared/sync/protocol.js';
+
 import { invalidatePolicies } from '../ledger/policies.js';
 import { pullRequest, pushRequest, SyncRequestError } from './client.js';
 import type { Enrollment } from './credentials.js';
-import { readQueued, recordPushFailure, recordPushResult, requeueFrom, toPushEvent } from './queue.js';
+import {
+  fitBytes,
+  readQueued,
+  recordPushFailure,
+  recordPushResult,
+  requeueFrom,
+  toPushEvent,
+} from './queue.js';
 import { applyChanges, rebuildAccountIndex } from './replica.js';
 import { getSetting, setSetting, SETTING } from './settings.js';
 
 export type WorkerOptions = {
+  /** The most events one push carries; the first push of a drain carries a quarter and each success doubles it. */
   pushBatchSize: number;
+  /** The most payload one push carries (the server refuses bodies over 4 MiB by default). */
+  pushMaxBytes: number;
   pullPageSize: number;
   pullIntervalMs: number;
   backoff: { baseMs: number; capMs: number };
@@ -24,7 +36,8 @@ export type WorkerOptions = {
 };
 
 export const DEFAULT_WORKER_OPTIONS: WorkerOptions = {
-  pushBatchSize: 250,
+  pushBatchSize: 2000,
+  pushMaxBytes: 2 * 1024 * 1024,
   pullPageSize: 2000,
   pullIntervalMs: 15_000,
   backoff: { baseMs: 500, capMs: 10_000 },
@@ -32,6 +45,9 @@ export const DEFAULT_WORKER_OPTIONS: WorkerOptions = {
 };
 
 export type PullOutcome = { changes: number; cursor: number; lastPullAt: string | null };
+
+/** A push on its way: the events it carries and the server's answer to come. */
+type InFlight = { events: PushEvent[]; first: number; last: number; answer: Promise<PushResponse> };
 
 type Deferred<T> = { resolve(v: T): void; reject(e: unknown): void };
 
@@ -68,7 +84,7 @@ export class SyncWorker {
     private readonly changed: () => void,
     lastSyncAt: string | null,
   ) {
-    this.batchSize = opts.pushBatchSize;
+    this.batchSize = Math.max(1, Math.floor(opts.pushBatchSize / 4));
     this.lastSyncAt = lastSyncAt;
   }
 
@@ -130,7 +146,7 @@ export class SyncWorker {
         continue;
       }
       try {
-        const sent = await this.pushOnce(enrollment);
+        const sent = await this.pushAll(enrollment);
         this.succeeded();
         if (sent > 0) continue; // more may be queued: keep draining before anything else
         if (this.pullRequested || Date.now() >= this.nextPullAt) await this.pullAll(enrollment);
@@ -173,19 +189,61 @@ export class SyncWorker {
     return delay;
   }
 
-  private async pushOnce(enrollment: Enrollment): Promise<number> {
-    const rows = await readQueued(this.db, this.batchSize);
-    if (rows.length === 0) return 0;
+  private async send(enrollment: Enrollment, afterSeq: number): Promise<InFlight | null> {
+    const rows = fitBytes(await readQueued(this.db, this.batchSize, afterSeq), this.opts.pushMaxBytes);
+    if (rows.length === 0) return null;
     const events = rows.map(toPushEvent);
-    const first = rows[0]!.seq;
-    const last = rows[rows.length - 1]!.seq;
+    const answer = pushRequest(
+      enrollment.serverUrl,
+      enrollment.token,
+      { terminalId: enrollment.terminalId, events },
+      { timeoutMs: this.opts.requestTimeoutMs, signal: this.abort.signal },
+    );
+    // Awaited in order by pushAll; this only keeps an answer nobody waits for any more from going unhandled.
+    answer.catch(() => undefined);
+    return { events, first: rows[0]!.seq, last: rows[rows.length - 1]!.seq, answer };
+  }
+
+  /**
+   * Pushes everything queued, two pushes in the air: the next batch travels, and waits on the server
+   * for this terminal's row lock, while the one before it is applied, so the server still applies them
+   * strictly in seq order (a push that overtakes its predecessor is refused with SEQ_GAP and sent
+   * again). Answers are recorded in order. Anything but a clean answer ends the drain: the answer of
+   * the push behind it is awaited and dropped (its events stay queued; if the server did apply them,
+   * the resend is a replay it acks with the stored result), and the run loop starts over from the outbox.
+   * Returns how many events the server answered for (or 1 to say "go round again").
+   */
+  private async pushAll(enrollment: Enrollment): Promise<number> {
+    let total = 0;
+    let previous: InFlight | null = null;
+    let current = await this.send(enrollment, 0);
+    while (current) {
+      let next: InFlight | null = null;
+      let settled: number;
+      try {
+        if (!this.closed) next = await this.send(enrollment, current.last);
+        settled = await this.settle(current, previous);
+      } catch (err) {
+        await next?.answer.catch(() => undefined);
+        throw err;
+      }
+      if (settled < 0) {
+        await next?.answer.catch(() => undefined);
+        return total || 1;
+      }
+      total += settled;
+      this.succeeded();
+      previous = current;
+      current = next;
+    }
+    return total;
+  }
+
+  /** Records one push's answer; -1 when it must be sent again (the drain then starts over). */
+  private async settle(batch: InFlight, previous: InFlight | null): Promise<number> {
+    const { events, first, last } = batch;
     try {
-      const res = await pushRequest(
-        enrollment.serverUrl,
-        enrollment.token,
-        { terminalId: enrollment.terminalId, events },
-        { timeoutMs: this.opts.requestTimeoutMs, signal: this.abort.signal },
-      );
+      const res = await batch.answer;
       const nowIso = this.now().toISOString();
       const { acked, rejected } = await recordPushResult(this.db, events, res, nowIso);
       if (rejected)
@@ -201,17 +259,19 @@ export class SyncWorker {
         err.expectedSeq !== undefined &&
         err.expectedSeq < first
       ) {
+        // Overtook the push before it (now acked): nothing is missing, send it again.
+        if (previous && err.expectedSeq >= previous.first) return -1;
         // The server is missing events we thought it had (restored from a backup): resend from its seq.
         const n = await requeueFrom(this.db, err.expectedSeq);
         this.log.warn(
           { expectedSeq: err.expectedSeq, requeued: n },
           'server asked to resend from an earlier seq',
         );
-        return n || 1;
+        return -1;
       }
       if (err instanceof SyncRequestError && err.status === 413 && this.batchSize > 1) {
-        this.batchSize = Math.max(1, Math.floor(this.batchSize / 2));
-        return 1;
+        this.batchSize = Math.max(1, Math.floor(Math.min(this.batchSize, events.length) / 2));
+        return -1;
       }
       await recordPushFailure(
         this.db,
