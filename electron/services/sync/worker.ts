@@ -8,7 +8,7 @@
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 
-import type { PushEvent, PushResponse } from '../../../shared/sync/protocol.js';
+import { MAX_PUSH_EVENTS, type PushEvent, type PushResponse } from '../../../shared/sync/protocol.js';
 
 import { invalidatePolicies } from '../ledger/policies.js';
 import { pullRequest, pushRequest, SyncRequestError } from './client.js';
@@ -25,7 +25,10 @@ import { applyChanges, rebuildAccountIndex } from './replica.js';
 import { getSetting, setSetting, SETTING } from './settings.js';
 
 export type WorkerOptions = {
-  /** The most events one push carries; the first push of a drain carries a quarter and each success doubles it. */
+  /**
+   * The most events one push carries (the server takes up to MAX_PUSH_EVENTS); the first push carries
+   * a quarter of it and each answered push doubles it, a 413 halves it.
+   */
   pushBatchSize: number;
   /** The most payload one push carries (the server refuses bodies over 4 MiB by default). */
   pushMaxBytes: number;
@@ -36,7 +39,7 @@ export type WorkerOptions = {
 };
 
 export const DEFAULT_WORKER_OPTIONS: WorkerOptions = {
-  pushBatchSize: 2000,
+  pushBatchSize: MAX_PUSH_EVENTS,
   pushMaxBytes: 2 * 1024 * 1024,
   pullPageSize: 2000,
   pullIntervalMs: 15_000,
@@ -71,6 +74,7 @@ export class SyncWorker {
   private pullRequested = true;
   private nextPullAt = 0;
   private batchSize: number;
+  private readonly maxBatch: number;
   private pullWaiters: Deferred<PullOutcome>[] = [];
   private readonly abort = new AbortController();
   private loop: Promise<void> | null = null;
@@ -84,7 +88,8 @@ export class SyncWorker {
     private readonly changed: () => void,
     lastSyncAt: string | null,
   ) {
-    this.batchSize = Math.max(1, Math.floor(opts.pushBatchSize / 4));
+    this.maxBatch = Math.max(1, Math.min(MAX_PUSH_EVENTS, opts.pushBatchSize));
+    this.batchSize = Math.max(1, Math.floor(this.maxBatch / 4));
     this.lastSyncAt = lastSyncAt;
   }
 
@@ -249,7 +254,7 @@ export class SyncWorker {
       if (rejected)
         this.log.warn({ rejected: res.rejected }, 'the server rejected events; see the sync monitor');
       this.touchSync(nowIso);
-      this.batchSize = Math.min(this.opts.pushBatchSize, this.batchSize * 2);
+      this.batchSize = Math.min(this.maxBatch, this.batchSize * 2);
       this.changed();
       return acked + rejected;
     } catch (err) {
