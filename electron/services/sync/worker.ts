@@ -11,7 +11,7 @@ import type { Logger } from 'pino';
 import { MAX_PUSH_EVENTS, type PushEvent, type PushResponse } from '../../../shared/sync/protocol.js';
 
 import { invalidatePolicies } from '../ledger/policies.js';
-import { pullRequest, pushRequest, SyncRequestError } from './client.js';
+import { pullRequest, pushRequest, snapshotRequest, SyncRequestError } from './client.js';
 import type { Enrollment } from './credentials.js';
 import {
   fitBytes,
@@ -23,6 +23,7 @@ import {
 } from './queue.js';
 import { applyChanges, rebuildAccountIndex } from './replica.js';
 import { getSetting, setSetting, SETTING } from './settings.js';
+import { loadSnapshot, snapshotWanted, type SnapshotSource } from './snapshot.js';
 
 export type WorkerOptions = {
   /**
@@ -36,6 +37,8 @@ export type WorkerOptions = {
   pullIntervalMs: number;
   backoff: { baseMs: number; capMs: number };
   requestTimeoutMs: number;
+  /** A new terminal's first pull loads the server's snapshot (else it replays the whole change log). */
+  firstPullSnapshot: boolean;
 };
 
 export const DEFAULT_WORKER_OPTIONS: WorkerOptions = {
@@ -45,6 +48,7 @@ export const DEFAULT_WORKER_OPTIONS: WorkerOptions = {
   pullIntervalMs: 15_000,
   backoff: { baseMs: 500, capMs: 10_000 },
   requestTimeoutMs: 15_000,
+  firstPullSnapshot: true,
 };
 
 export type PullOutcome = { changes: number; cursor: number; lastPullAt: string | null };
@@ -294,11 +298,70 @@ export class SyncWorker {
     void setSetting(this.db, SETTING.lastSyncAt, nowIso).catch(() => undefined);
   }
 
+  /**
+   * The snapshot, staged and swapped in (snapshot.ts); the stream is abandoned when it goes quiet for
+   * requestTimeoutMs. Returns the version the change-log pull continues from.
+   */
+  private async pullSnapshot(enrollment: Enrollment): Promise<number> {
+    const quiet = new AbortController();
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const touch = (): void => {
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(() => quiet.abort(), this.opts.requestTimeoutMs);
+    };
+    const signal = AbortSignal.any([this.abort.signal, quiet.signal]);
+    const source: SnapshotSource = async (after) => {
+      touch();
+      const body = await snapshotRequest(enrollment.serverUrl, enrollment.token, after, { signal });
+      const reader = body.getReader();
+      return (async function* () {
+        try {
+          for (;;) {
+            const { done, value } = await reader.read();
+            if (done) return;
+            touch();
+            yield value;
+          }
+        } finally {
+          await reader.cancel().catch(() => undefined);
+        }
+      })();
+    };
+    try {
+      return await loadSnapshot(
+        this.db,
+        source,
+        (p) => {
+          this.pull = p.total > 0 ? p : null;
+          this.changed();
+        },
+        () => this.now().toISOString(),
+      );
+    } catch (err) {
+      if (err instanceof SyncRequestError || !(err instanceof Error)) throw err;
+      if (err.name === 'AbortError' || err.name === 'TypeError' || /terminated|aborted/i.test(err.message))
+        throw new SyncRequestError(
+          'network',
+          null,
+          'NETWORK',
+          quiet.signal.aborted
+            ? 'The server stopped sending the snapshot; it resumes where it stopped.'
+            : 'The connection dropped during the snapshot; it resumes where it stopped.',
+        );
+      throw err;
+    } finally {
+      if (timer) clearTimeout(timer);
+      this.pull = null;
+    }
+  }
+
   private async pullAll(enrollment: Enrollment): Promise<void> {
     const waiters = this.pullWaiters.splice(0);
     this.pullRequested = false;
     try {
       let cursor = Number((await getSetting(this.db, SETTING.cursor)) ?? 0);
+      if (this.opts.firstPullSnapshot && (await snapshotWanted(this.db, cursor)))
+        cursor = await this.pullSnapshot(enrollment);
       const start = cursor;
       let changes = 0;
       // A first pull into an empty replica builds the account search index once, at the end.

@@ -7,6 +7,7 @@ import * as m004 from './004_tills.js';
 import * as m005 from './005_deposits.js';
 import * as m006 from './006_equipment.js';
 import * as m007 from './007_fts_deferral.js';
+import * as m008 from './008_snapshot_staging.js';
 
 type Migration = { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> };
 
@@ -18,6 +19,7 @@ const all: [string, Migration][] = [
   ['005_deposits', m005],
   ['006_equipment', m006],
   ['007_fts_deferral', m007],
+  ['008_snapshot_staging', m008],
 ];
 
 /** Migrations are imported, not read from a folder, so they work from TS, from dist/ and packaged. */
