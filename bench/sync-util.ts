@@ -47,11 +47,17 @@ export async function startBenchServer(name: string): Promise<BenchServer> {
   await seedDemo(db, { count: BENCH_ACCOUNTS, months: 3, today: new Date().toISOString().slice(0, 10) });
   const port = await freePort();
   // BENCH_CPU_PROF=<dir>: the server writes a V8 CPU profile there when it stops (see README).
-  const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-  const child = spawn(process.execPath, [...prof, '--import', 'tsx', path.resolve('server/src/cli.ts'), 'start'], {
-    env: { ...process.env, DATABASE_URL: pg.url, COUNTERTOP_SERVER_PORT: String(port), LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const prof = process.env.BENCH_CPU_PROF
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+    : [];
+  const child = spawn(
+    process.execPath,
+    [...prof, '--import', 'tsx', path.resolve('server/src/cli.ts'), 'start'],
+    {
+      env: { ...process.env, DATABASE_URL: pg.url, COUNTERTOP_SERVER_PORT: String(port), LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));

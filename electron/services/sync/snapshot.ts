@@ -27,8 +27,6 @@ import {
 import { applyChanges, rebuildAccountIndex } from './replica.js';
 import { getSetting, setSetting, SETTING } from './settings.js';
 
-/** Rows per staging transaction (one resume point each). */
-const STAGE_ROWS = 20_000;
 /** SQLite's bound-parameter cap, with room: 4 parameters a row. */
 const ROWS_PER_STATEMENT = 8000;
 /** Entities filled by set-based SQL at the swap; the others go through applyChanges. */
@@ -89,6 +87,7 @@ async function stream(
   source: SnapshotSource,
   state: SnapshotState | null,
   progress: (p: { done: number; total: number }) => void,
+  stageRows: number,
 ): Promise<SnapshotState> {
   const body = await source(state?.after ?? null);
   let current = state;
@@ -119,7 +118,7 @@ async function stream(
         `snapshot ${row.entity} ${row.key} is not valid: ${data.error.issues[0]?.message ?? ''}`,
       );
     batch.push([row.entity, row.key, row.version, JSON.stringify(data.data)]);
-    if (batch.length >= STAGE_ROWS && current) {
+    if (batch.length >= stageRows && current) {
       current = commit(current, batch);
       await stage(db, current, batch);
       progress({ done: current.loaded, total: current.total });
@@ -226,9 +225,10 @@ export async function loadSnapshot(
   source: SnapshotSource,
   progress: (p: { done: number; total: number }) => void,
   asOf: () => string,
+  stageRows = 20_000,
 ): Promise<number> {
   let state = await readState(db);
-  if (!state?.complete) state = await stream(db, source, state, progress);
+  if (!state?.complete) state = await stream(db, source, state, progress, Math.max(1, stageRows));
   const { version } = state;
   await db.transaction((trx) => swap(trx, version, asOf()));
   return version;

@@ -39,6 +39,8 @@ export type WorkerOptions = {
   requestTimeoutMs: number;
   /** A new terminal's first pull loads the server's snapshot (else it replays the whole change log). */
   firstPullSnapshot: boolean;
+  /** Snapshot rows staged per transaction: each commit is a point an interrupted snapshot resumes from. */
+  snapshotStageRows: number;
 };
 
 export const DEFAULT_WORKER_OPTIONS: WorkerOptions = {
@@ -49,6 +51,7 @@ export const DEFAULT_WORKER_OPTIONS: WorkerOptions = {
   backoff: { baseMs: 500, capMs: 10_000 },
   requestTimeoutMs: 15_000,
   firstPullSnapshot: true,
+  snapshotStageRows: 20_000,
 };
 
 export type PullOutcome = { changes: number; cursor: number; lastPullAt: string | null };
@@ -336,6 +339,7 @@ export class SyncWorker {
           this.changed();
         },
         () => this.now().toISOString(),
+        this.opts.snapshotStageRows,
       );
     } catch (err) {
       if (err instanceof SyncRequestError || !(err instanceof Error)) throw err;
