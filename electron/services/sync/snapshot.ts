@@ -94,37 +94,55 @@ async function stream(
   let batch: [string, string, number, string][] = [];
   let ended = false;
   let headerSeen = false;
-  for await (const line of lines(body)) {
-    const value = JSON.parse(line) as unknown;
-    if (!headerSeen) {
-      const header = SnapshotHeaderSchema.parse(value);
-      headerSeen = true;
-      // A resumed stream may be newer; the pull continues from the first part's version (see above).
-      current = current
-        ? { ...current, total: current.loaded + header.total }
-        : { version: header.version, after: null, loaded: 0, total: header.total, complete: false };
-      progress({ done: current.loaded, total: current.total });
-      continue;
+  let staging: Promise<void> = Promise.resolve();
+  try {
+    for await (const line of lines(body)) {
+      const value = JSON.parse(line) as unknown;
+      if (!headerSeen) {
+        const header = SnapshotHeaderSchema.parse(value);
+        headerSeen = true;
+        // A resumed stream may be newer; the pull continues from the first part's version (see above).
+        current = current
+          ? { ...current, total: current.loaded + header.total }
+          : { version: header.version, after: null, loaded: 0, total: header.total, complete: false };
+        progress({ done: current.loaded, total: current.total });
+        continue;
+      }
+      if (value !== null && typeof value === 'object' && 'end' in value) {
+        SnapshotEndSchema.parse(value);
+        ended = true;
+        break;
+      }
+      const row = SnapshotRowSchema.parse(value);
+      const data = ReplicaDataSchemas[row.entity].safeParse(row.data);
+      if (!data.success)
+        throw new Error(
+          `snapshot ${row.entity} ${row.key} is not valid: ${data.error.issues[0]?.message ?? ''}`,
+        );
+      // The data as it came (checked just above), not serialized again: the server writes it last.
+      const at = line.indexOf(',"data":');
+      batch.push([
+        row.entity,
+        row.key,
+        row.version,
+        at > 0 ? line.slice(at + 8, -1) : JSON.stringify(row.data),
+      ]);
+      if (batch.length >= stageRows && current) {
+        current = commit(current, batch);
+        // The stream keeps coming while this batch is written; one write in flight at most.
+        await staging;
+        const state = current;
+        const rows = batch;
+        staging = stage(db, state, rows).then(() => progress({ done: state.loaded, total: state.total }));
+        staging.catch(() => undefined);
+        batch = [];
+      }
     }
-    const end = SnapshotEndSchema.safeParse(value);
-    if (end.success) {
-      ended = true;
-      break;
-    }
-    const row = SnapshotRowSchema.parse(value);
-    const data = ReplicaDataSchemas[row.entity].safeParse(row.data);
-    if (!data.success)
-      throw new Error(
-        `snapshot ${row.entity} ${row.key} is not valid: ${data.error.issues[0]?.message ?? ''}`,
-      );
-    batch.push([row.entity, row.key, row.version, JSON.stringify(data.data)]);
-    if (batch.length >= stageRows && current) {
-      current = commit(current, batch);
-      await stage(db, current, batch);
-      progress({ done: current.loaded, total: current.total });
-      batch = [];
-    }
+  } finally {
+    // Never leave a staging write running behind a failure: the retry reads the resume point.
+    await staging.catch(() => undefined);
   }
+  await staging;
   if (!current || !headerSeen)
     throw new Error('The snapshot stream ended before its header; it will be asked for again.');
   current = commit(current, batch);
@@ -138,6 +156,7 @@ async function stream(
   progress({ done: current.loaded, total: current.total });
   return current;
 }
+
 function commit(state: SnapshotState, batch: [string, string, number, string][]): SnapshotState {
   const last = batch[batch.length - 1];
   return last

@@ -2,50 +2,63 @@
  * The snapshot a new terminal starts from instead of replaying the whole change log: every entity that
  * exists (the change log's upserts: one row per entity, already in wire form), read in ONE consistent
  * read (PostgreSQL: a REPEATABLE READ transaction; SQLite: one read transaction), as NDJSON with a
- * header (the version it is consistent at) and an end line. Keyset pages of (entity, key) inside that
- * read keep memory flat; a resumed stream starts after the last entity/key the terminal kept.
+ * header (the version it is consistent at) and an end line. Keyset pages (entity by entity, by key)
+ * inside that read keep memory flat; a resumed stream starts after the last entity/key the terminal kept.
  */
 import { pipeline, Readable } from 'node:stream';
 import zlib from 'node:zlib';
 
-import type { SnapshotQuery } from '../../../shared/sync/protocol.js';
+import { ReplicaEntitySchema, type SnapshotQuery } from '../../../shared/sync/protocol.js';
 import type { ServerDb } from '../db/connection.js';
 import { headVersion } from './changes.js';
 
 const PAGE = 5000;
 
-type Row = { entity: string; entity_key: string; version: number | string; data: string | null };
+type Row = { entity_key: string; version: number | string; data: string | null };
 
 async function* snapshotLines(db: ServerDb, q: SnapshotQuery): AsyncGenerator<string> {
   const trx = await db.knex.transaction(db.dialect === 'pg' ? { isolationLevel: 'repeatable read' } : {});
   try {
     if (db.dialect === 'pg') await trx.raw('SET TRANSACTION READ ONLY');
-    const after =
-      q.afterEntity !== undefined && q.afterKey !== undefined ? [q.afterEntity, q.afterKey] : null;
+    // Entity by entity in one fixed order, keys in the database's own order: `entity = ? AND
+    // entity_key > ?` walks the primary key (a row-value comparison would sort the whole table).
+    const entities = [...ReplicaEntitySchema.options].sort();
+    const from = q.afterEntity !== undefined ? entities.indexOf(q.afterEntity) : 0;
+    const todo = entities.slice(Math.max(0, from));
+    const upserts = (entity: string, afterKey: string | null) => {
+      const b = trx('change_log').where('op', 'upsert').andWhere('entity', entity);
+      return afterKey === null ? b : b.andWhere('entity_key', '>', afterKey);
+    };
+    const firstAfter = (entity: string): string | null =>
+      entity === q.afterEntity ? (q.afterKey ?? null) : null;
     // The first read fixes the snapshot (PostgreSQL takes it at the first statement).
     const version = await headVersion(trx);
-    const upserts = (from: string[] | null) => {
-      const b = trx('change_log').where('op', 'upsert');
-      return from ? b.whereRaw('(entity, entity_key) > (?, ?)', from) : b;
-    };
-    const counted = (await upserts(after).count({ n: '*' }).first()) as { n: number | string };
-    yield `${JSON.stringify({ version, total: Number(counted.n) })}\n`;
-    let cursor = after;
+    let total = 0;
+    for (const entity of todo) {
+      const counted = (await upserts(entity, firstAfter(entity)).count({ n: '*' }).first()) as {
+        n: number | string;
+      };
+      total += Number(counted.n);
+    }
+    yield `${JSON.stringify({ version, total })}\n`;
     let count = 0;
-    for (;;) {
-      const page = (await upserts(cursor)
-        .orderBy([{ column: 'entity' }, { column: 'entity_key' }])
-        .limit(PAGE)
-        .select('entity', 'entity_key', 'version', 'data')) as Row[];
-      if (page.length === 0) break;
-      // The stored data is already the wire JSON: spliced in, never parsed and re-serialized.
-      let chunk = '';
-      for (const r of page)
-        chunk += `{"entity":${JSON.stringify(r.entity)},"key":${JSON.stringify(r.entity_key)},"version":${Number(r.version)},"data":${r.data ?? 'null'}}\n`;
-      count += page.length;
-      const last = page[page.length - 1]!;
-      cursor = [last.entity, last.entity_key];
-      yield chunk;
+    for (const entity of todo) {
+      let afterKey = firstAfter(entity);
+      for (;;) {
+        const page = (await upserts(entity, afterKey)
+          .orderBy('entity_key')
+          .limit(PAGE)
+          .select('entity_key', 'version', 'data')) as Row[];
+        if (page.length === 0) break;
+        // The stored data is already the wire JSON: spliced in, never parsed and re-serialized.
+        const e = JSON.stringify(entity);
+        let chunk = '';
+        for (const r of page)
+          chunk += `{"entity":${e},"key":${JSON.stringify(r.entity_key)},"version":${Number(r.version)},"data":${r.data ?? 'null'}}\n`;
+        count += page.length;
+        afterKey = page[page.length - 1]!.entity_key;
+        yield chunk;
+      }
     }
     yield `${JSON.stringify({ end: true, count })}\n`;
   } finally {
