@@ -15,7 +15,7 @@ import { round, type Figure } from './util.js';
 
 const PEERS_DIR = path.resolve('bench/peers');
 const EVENTS = Number(process.env.BENCH_DRAIN_EVENTS ?? 10_000);
-const ROUNDS = Number(process.env.BENCH_PEER_ROUNDS ?? 2);
+const ROUNDS = Number(process.env.BENCH_PEER_ROUNDS ?? 3);
 
 function ensurePeersInstalled(): void {
   if (fs.existsSync(path.join(PEERS_DIR, 'node_modules', 'express-pouchdb', 'package.json'))) return;
