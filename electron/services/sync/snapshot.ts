@@ -73,7 +73,7 @@ async function stage(
     for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
       const slice = rows.slice(i, i + ROWS_PER_STATEMENT);
       await trx.raw(
-        `INSERT OR REPLACE INTO snapshot_rows (entity, key, version, data) VALUES ${slice.map(() => '(?, ?, ?, ?)').join(', ')}`,
+        `INSERT INTO snapshot_rows (entity, key, version, data) VALUES ${slice.map(() => '(?, ?, ?, ?)').join(', ')}`,
         slice.flat(),
       );
     }
@@ -204,14 +204,15 @@ async function swap(trx: Knex.Transaction, version: number, asOf: string): Promi
        FROM snapshot_rows WHERE entity = 'account_payment'`,
   );
   // Cashiers, policies, equipment, deposits: few rows, through the same appliers as a pull.
-  let after: [string, string] | null = null;
+  let after = 0;
   for (;;) {
-    const q = trx('snapshot_rows').whereNotIn('entity', BULK);
-    if (after) q.andWhereRaw('(entity, key) > (?, ?)', after);
-    const rows = (await q
-      .orderBy(['entity', 'key'])
+    const rows = (await trx('snapshot_rows')
+      .whereNotIn('entity', BULK)
+      .andWhere('rowid', '>', after)
+      .orderBy('rowid')
       .limit(2000)
-      .select('entity', 'key', 'version', 'data')) as {
+      .select('rowid', 'entity', 'key', 'version', 'data')) as {
+      rowid: number;
       entity: ReplicaEntity;
       key: string;
       version: number;
@@ -226,8 +227,7 @@ async function swap(trx: Knex.Transaction, version: number, asOf: string): Promi
       data: JSON.parse(r.data) as unknown,
     }));
     await applyChanges(trx, changes, asOf);
-    const last = rows[rows.length - 1]!;
-    after = [last.entity, last.key];
+    after = rows[rows.length - 1]!.rowid;
   }
   await rebuildAccountIndex(trx);
   await trx('snapshot_rows').delete();

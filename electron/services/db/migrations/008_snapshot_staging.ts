@@ -7,13 +7,15 @@
 import type { Knex } from 'knex';
 
 export async function up(knex: Knex): Promise<void> {
+  // Append-only, no key: rows arrive in the server's order, which is not SQLite's, and a keyed table
+  // of millions of rows inserted out of order is random I/O. A row is staged exactly once: each commit
+  // stores its rows and the resume point together, and a resumed stream starts after that point.
   await knex.raw(`CREATE TABLE snapshot_rows (
       entity TEXT NOT NULL,
       key TEXT NOT NULL,
       version INTEGER NOT NULL,
-      data TEXT NOT NULL,
-      PRIMARY KEY (entity, key)
-    ) WITHOUT ROWID`);
+      data TEXT NOT NULL
+    )`);
 }
 
 export async function down(knex: Knex): Promise<void> {
