@@ -4,6 +4,7 @@
  */
 import { runFirstPullBench } from './first-pull.js';
 import { runLookupBench } from './lookup.js';
+import { runPeersBench } from './peers.js';
 import { runRendererSize } from './renderer-size.js';
 import { runServerIngestBench } from './server-ingest.js';
 import { runSyncDrainBench } from './sync-drain.js';
@@ -19,5 +20,7 @@ if (!only || only === 'sync') {
     ...(await runServerIngestBench()),
   ]);
 }
+// The peer comparison installs its own packages (bench/peers/) and takes a few minutes: only on request.
+if (only === 'peers') printFigures('Drain against a peer (same run, alternating)', await runPeersBench());
 if (!only || only === 'first-pull')
   printFigures('First pull (PostgreSQL server, new terminal)', await runFirstPullBench());

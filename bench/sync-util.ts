@@ -46,10 +46,18 @@ export async function startBenchServer(name: string): Promise<BenchServer> {
   const db = await openServerDb({ client: 'pg', url: pg.url, poolMax: 4 });
   await seedDemo(db, { count: BENCH_ACCOUNTS, months: 3, today: new Date().toISOString().slice(0, 10) });
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', path.resolve('server/src/cli.ts'), 'start'], {
-    env: { ...process.env, DATABASE_URL: pg.url, COUNTERTOP_SERVER_PORT: String(port), LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  // BENCH_CPU_PROF=<dir>: the server writes a V8 CPU profile there when it stops (see README).
+  const prof = process.env.BENCH_CPU_PROF
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+    : [];
+  const child = spawn(
+    process.execPath,
+    [...prof, '--import', 'tsx', path.resolve('server/src/cli.ts'), 'start'],
+    {
+      env: { ...process.env, DATABASE_URL: pg.url, COUNTERTOP_SERVER_PORT: String(port), LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));

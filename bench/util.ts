@@ -1,5 +1,18 @@
 /** Small helpers for the benchmarks: timing, percentiles and a figures table. */
-export type Figure = { name: string; value: number; unit: string; budget?: string; ok?: boolean };
+import os from 'node:os';
+
+/**
+ * One printed figure. `load` is the 1-minute load average while it was measured (the machine is
+ * shared: a figure means little without it); figures that do not set it print the load when printed.
+ */
+export type Figure = {
+  name: string;
+  value: number;
+  unit: string;
+  budget?: string;
+  ok?: boolean;
+  load?: number;
+};
 
 export function percentile(samples: number[], p: number): number {
   const sorted = [...samples].sort((a, b) => a - b);
@@ -26,8 +39,9 @@ export function printFigures(title: string, figures: Figure[]): void {
   console.log(`\n${title}`);
   for (const f of figures) {
     const mark = f.ok === undefined ? '' : f.ok ? '  ok' : '  OVER BUDGET';
+    const load = (f.load ?? os.loadavg()[0]!).toFixed(2);
     console.log(
-      `  ${f.name.padEnd(58)} ${String(f.value).padStart(10)} ${f.unit.padEnd(8)} ${f.budget ? `(budget ${f.budget})` : ''}${mark}`,
+      `  ${f.name.padEnd(58)} ${String(f.value).padStart(10)} ${f.unit.padEnd(8)} load ${load.padStart(5)}  ${f.budget ? `(budget ${f.budget})` : ''}${mark}`,
     );
   }
 }

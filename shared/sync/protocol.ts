@@ -273,3 +273,34 @@ export const TillReconciliationSchema = z.object({
   ),
 });
 export type TillReconciliation = z.infer<typeof TillReconciliationSchema>;
+
+// ---- snapshot (a new terminal's first pull, GET /v1/sync/snapshot) ----
+// A gzip'd NDJSON stream read in ONE consistent read of the change log: a header line, one line per
+// entity that exists at that version, and an end line. Without the end line the stream was cut short.
+
+export const SnapshotQuerySchema = z
+  .object({
+    /** Resume after this entity/key (the last line a previous, interrupted stream delivered). */
+    afterEntity: ReplicaEntitySchema.optional(),
+    afterKey: z.string().max(200).optional(),
+  })
+  .strict()
+  .refine((q) => (q.afterEntity === undefined) === (q.afterKey === undefined), {
+    message: 'afterEntity and afterKey go together.',
+  });
+export type SnapshotQuery = z.infer<typeof SnapshotQuerySchema>;
+
+export const SnapshotHeaderSchema = z.object({
+  /** The change-log version the snapshot is consistent at: pull continues after it. */
+  version: z.number().int().min(0),
+  /** How many entity lines follow. */
+  total: z.number().int().min(0),
+});
+export const SnapshotRowSchema = z.object({
+  entity: ReplicaEntitySchema,
+  key: z.string(),
+  version: z.number().int().positive(),
+  data: z.unknown(),
+});
+export type SnapshotRow = z.infer<typeof SnapshotRowSchema>;
+export const SnapshotEndSchema = z.object({ end: z.literal(true), count: z.number().int().min(0) });

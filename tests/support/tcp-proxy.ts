@@ -17,6 +17,8 @@ export type ProxyFaults = {
   cutResponseRate: number;
   /** Probability that a response is held forever (the client's timeout fires). */
   stallRate: number;
+  /** Cut every connection once this many response bytes went through it (0: never): a long stream cut mid-way. */
+  cutResponseAfterBytes: number;
 };
 
 export type ProxyStats = {
@@ -41,6 +43,7 @@ export const NO_FAULTS: ProxyFaults = {
   delayMs: [0, 0],
   cutResponseRate: 0,
   stallRate: 0,
+  cutResponseAfterBytes: 0,
 };
 
 export async function startTcpProxy(
@@ -70,6 +73,7 @@ export async function startTcpProxy(
     upstream.on('close', () => client.destroy());
     let cut = false;
     let stalled = false;
+    let responseBytes = 0;
     const kill = (): void => {
       cut = true;
       client.destroy();
@@ -103,7 +107,11 @@ export async function startTcpProxy(
         stalled = true;
         return;
       }
-      if (Math.random() < faults.cutResponseRate) {
+      responseBytes += chunk.length;
+      if (
+        Math.random() < faults.cutResponseRate ||
+        (faults.cutResponseAfterBytes > 0 && responseBytes > faults.cutResponseAfterBytes)
+      ) {
         // The server is answering: it has committed. The client never gets the answer.
         stats.cutResponses++;
         kill();

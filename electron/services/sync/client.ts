@@ -131,6 +131,45 @@ export async function pushRequest(
   return check(PushResponseSchema, body, 'push');
 }
 
+/**
+ * Opens the snapshot stream (gzip'd NDJSON; fetch inflates it). No overall timeout: the caller aborts
+ * through `signal` when the stream goes quiet. A refusal comes back as a SyncRequestError.
+ */
+export async function snapshotRequest(
+  serverUrl: string,
+  token: string,
+  after: { entity: string; key: string } | null,
+  opts: { signal: AbortSignal },
+): Promise<ReadableStream<Uint8Array>> {
+  const q = after
+    ? `?afterEntity=${encodeURIComponent(after.entity)}&afterKey=${encodeURIComponent(after.key)}`
+    : '';
+  let res: Response;
+  try {
+    res = await fetch(joinUrl(serverUrl, `/v1/sync/snapshot${q}`), {
+      headers: { accept: 'application/x-ndjson', authorization: `Bearer ${token}` },
+      signal: opts.signal,
+    });
+  } catch (err) {
+    throw new SyncRequestError('network', null, 'NETWORK', networkMessage(err));
+  }
+  if (!res.ok || !res.body) {
+    const text = await res.text().catch(() => '');
+    let body: unknown = null;
+    try {
+      body = text ? JSON.parse(text) : null;
+    } catch {
+      body = null;
+    }
+    const parsed = ServerErrorBodySchema.safeParse(body);
+    const e = parsed.success
+      ? parsed.data.error
+      : { code: `HTTP_${res.status}`, message: `The server answered ${res.status}.` };
+    throw new SyncRequestError('http', res.status, e.code, e.message);
+  }
+  return res.body;
+}
+
 export async function pullRequest(
   serverUrl: string,
   token: string,

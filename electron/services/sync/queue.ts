@@ -10,12 +10,24 @@ import type { PushEvent, PushResponse } from '../../../shared/sync/protocol.js';
 
 export type QueuedRow = { seq: number; id: string; type: string; payload: string; occurred_at: string };
 
-export async function readQueued(db: Knex, limit: number): Promise<QueuedRow[]> {
+/** The next `limit` queued events after `afterSeq` (a batch still in flight), in seq order. */
+export async function readQueued(db: Knex, limit: number, afterSeq = 0): Promise<QueuedRow[]> {
   return (await db('outbox')
     .where('state', 'queued')
+    .andWhere('seq', '>', afterSeq)
     .orderBy('seq')
     .limit(limit)
     .select('seq', 'id', 'type', 'payload', 'occurred_at')) as QueuedRow[];
+}
+
+/** The leading rows whose payloads fit `maxBytes` (at least one: a lone large event still goes). */
+export function fitBytes(rows: QueuedRow[], maxBytes: number): QueuedRow[] {
+  let bytes = 0;
+  for (let i = 0; i < rows.length; i++) {
+    bytes += rows[i]!.payload.length + 200;
+    if (bytes > maxBytes && i > 0) return rows.slice(0, i);
+  }
+  return rows;
 }
 
 export function toPushEvent(row: QueuedRow): PushEvent {

@@ -7,6 +7,8 @@ export const SETTING = {
   lastSyncAt: 'sync.lastSyncAt',
   /** Set during a first pull: the account search index is built once at its end (migration 007). */
   ftsDeferred: 'replica.ftsDeferred',
+  /** Set while a first pull's snapshot is staged (JSON: version, resume point, progress). */
+  snapshot: 'sync.snapshot',
 } as const;
 
 export async function getSetting(db: Knex | Knex.Transaction, key: string): Promise<string | null> {

@@ -8,30 +8,56 @@
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 
+import { MAX_PUSH_EVENTS, type PushEvent, type PushResponse } from '../../../shared/sync/protocol.js';
+
 import { invalidatePolicies } from '../ledger/policies.js';
-import { pullRequest, pushRequest, SyncRequestError } from './client.js';
+import { pullRequest, pushRequest, snapshotRequest, SyncRequestError } from './client.js';
 import type { Enrollment } from './credentials.js';
-import { readQueued, recordPushFailure, recordPushResult, requeueFrom, toPushEvent } from './queue.js';
+import {
+  fitBytes,
+  readQueued,
+  recordPushFailure,
+  recordPushResult,
+  requeueFrom,
+  toPushEvent,
+} from './queue.js';
 import { applyChanges, rebuildAccountIndex } from './replica.js';
 import { getSetting, setSetting, SETTING } from './settings.js';
+import { loadSnapshot, snapshotWanted, type SnapshotSource } from './snapshot.js';
 
 export type WorkerOptions = {
+  /**
+   * The most events one push carries (the server takes up to MAX_PUSH_EVENTS); the first push carries
+   * a quarter of it and each answered push doubles it, a 413 halves it.
+   */
   pushBatchSize: number;
+  /** The most payload one push carries (the server refuses bodies over 4 MiB by default). */
+  pushMaxBytes: number;
   pullPageSize: number;
   pullIntervalMs: number;
   backoff: { baseMs: number; capMs: number };
   requestTimeoutMs: number;
+  /** A new terminal's first pull loads the server's snapshot (else it replays the whole change log). */
+  firstPullSnapshot: boolean;
+  /** Snapshot rows staged per transaction: each commit is a point an interrupted snapshot resumes from. */
+  snapshotStageRows: number;
 };
 
 export const DEFAULT_WORKER_OPTIONS: WorkerOptions = {
-  pushBatchSize: 250,
+  pushBatchSize: MAX_PUSH_EVENTS,
+  pushMaxBytes: 2 * 1024 * 1024,
   pullPageSize: 2000,
   pullIntervalMs: 15_000,
   backoff: { baseMs: 500, capMs: 10_000 },
   requestTimeoutMs: 15_000,
+  firstPullSnapshot: true,
+  snapshotStageRows: 20_000,
 };
 
 export type PullOutcome = { changes: number; cursor: number; lastPullAt: string | null };
+
+/** A push on its way: the events it carries and the server's answer to come. */
+type InFlight = { events: PushEvent[]; first: number; last: number; answer: Promise<PushResponse> };
 
 type Deferred<T> = { resolve(v: T): void; reject(e: unknown): void };
 
@@ -68,6 +94,7 @@ export class SyncWorker {
   private pullRequested = true;
   private nextPullAt = 0;
   private batchSize: number;
+  private readonly maxBatch: number;
   private pullWaiters: Deferred<PullOutcome>[] = [];
   private readonly abort = new AbortController();
   private loop: Promise<void> | null = null;
@@ -81,7 +108,8 @@ export class SyncWorker {
     private readonly changed: () => void,
     lastSyncAt: string | null,
   ) {
-    this.batchSize = opts.pushBatchSize;
+    this.maxBatch = Math.max(1, Math.min(MAX_PUSH_EVENTS, opts.pushBatchSize));
+    this.batchSize = Math.max(1, Math.floor(this.maxBatch / 4));
     this.lastSyncAt = lastSyncAt;
   }
 
@@ -148,7 +176,7 @@ export class SyncWorker {
         continue;
       }
       try {
-        const sent = await this.pushOnce(enrollment);
+        const sent = await this.pushAll(enrollment);
         this.succeeded();
         if (sent > 0) continue; // more may be queued: keep draining before anything else
         if (this.pullRequested || Date.now() >= this.nextPullAt) await this.pullAll(enrollment);
@@ -195,25 +223,67 @@ export class SyncWorker {
     return delay;
   }
 
-  private async pushOnce(enrollment: Enrollment): Promise<number> {
-    const rows = await readQueued(this.db, this.batchSize);
-    if (rows.length === 0) return 0;
+  private async send(enrollment: Enrollment, afterSeq: number): Promise<InFlight | null> {
+    const rows = fitBytes(await readQueued(this.db, this.batchSize, afterSeq), this.opts.pushMaxBytes);
+    if (rows.length === 0) return null;
     const events = rows.map(toPushEvent);
-    const first = rows[0]!.seq;
-    const last = rows[rows.length - 1]!.seq;
+    const answer = pushRequest(
+      enrollment.serverUrl,
+      enrollment.token,
+      { terminalId: enrollment.terminalId, events },
+      { timeoutMs: this.opts.requestTimeoutMs, signal: this.abort.signal },
+    );
+    // Awaited in order by pushAll; this only keeps an answer nobody waits for any more from going unhandled.
+    answer.catch(() => undefined);
+    return { events, first: rows[0]!.seq, last: rows[rows.length - 1]!.seq, answer };
+  }
+
+  /**
+   * Pushes everything queued, two pushes in the air: the next batch travels, and waits on the server
+   * for this terminal's row lock, while the one before it is applied, so the server still applies them
+   * strictly in seq order (a push that overtakes its predecessor is refused with SEQ_GAP and sent
+   * again). Answers are recorded in order. Anything but a clean answer ends the drain: the answer of
+   * the push behind it is awaited and dropped (its events stay queued; if the server did apply them,
+   * the resend is a replay it acks with the stored result), and the run loop starts over from the outbox.
+   * Returns how many events the server answered for (or 1 to say "go round again").
+   */
+  private async pushAll(enrollment: Enrollment): Promise<number> {
+    let total = 0;
+    let previous: InFlight | null = null;
+    let current = await this.send(enrollment, 0);
+    while (current) {
+      let next: InFlight | null = null;
+      let settled: number;
+      try {
+        if (!this.closed) next = await this.send(enrollment, current.last);
+        settled = await this.settle(current, previous);
+      } catch (err) {
+        await next?.answer.catch(() => undefined);
+        throw err;
+      }
+      if (settled < 0) {
+        await next?.answer.catch(() => undefined);
+        return total || 1;
+      }
+      total += settled;
+      this.succeeded();
+      previous = current;
+      current = next;
+    }
+    return total;
+  }
+
+  /** Records one push's answer; -1 when it must be sent again (the drain then starts over). */
+  private async settle(batch: InFlight, previous: InFlight | null): Promise<number> {
+    const { events, first, last } = batch;
     try {
-      const res = await pushRequest(
-        enrollment.serverUrl,
-        enrollment.token,
-        { terminalId: enrollment.terminalId, events },
-        { timeoutMs: this.opts.requestTimeoutMs, signal: this.abort.signal },
-      );
+      const res = await batch.answer;
       const nowIso = this.now().toISOString();
       const { acked, rejected } = await recordPushResult(this.db, events, res, nowIso);
       if (rejected)
         this.log.warn({ rejected: res.rejected }, 'the server rejected events; see the sync monitor');
       this.touchSync(nowIso);
-      this.batchSize = Math.min(this.opts.pushBatchSize, this.batchSize * 2);
+      this.batchSize = Math.min(this.maxBatch, this.batchSize * 2);
       this.changed();
       return acked + rejected;
     } catch (err) {
@@ -223,17 +293,19 @@ export class SyncWorker {
         err.expectedSeq !== undefined &&
         err.expectedSeq < first
       ) {
+        // Overtook the push before it (now acked): nothing is missing, send it again.
+        if (previous && err.expectedSeq >= previous.first) return -1;
         // The server is missing events we thought it had (restored from a backup): resend from its seq.
         const n = await requeueFrom(this.db, err.expectedSeq);
         this.log.warn(
           { expectedSeq: err.expectedSeq, requeued: n },
           'server asked to resend from an earlier seq',
         );
-        return n || 1;
+        return -1;
       }
       if (err instanceof SyncRequestError && err.status === 413 && this.batchSize > 1) {
-        this.batchSize = Math.max(1, Math.floor(this.batchSize / 2));
-        return 1;
+        this.batchSize = Math.max(1, Math.floor(Math.min(this.batchSize, events.length) / 2));
+        return -1;
       }
       await recordPushFailure(
         this.db,
@@ -251,11 +323,71 @@ export class SyncWorker {
     void setSetting(this.db, SETTING.lastSyncAt, nowIso).catch(() => undefined);
   }
 
+  /**
+   * The snapshot, staged and swapped in (snapshot.ts); the stream is abandoned when it goes quiet for
+   * requestTimeoutMs. Returns the version the change-log pull continues from.
+   */
+  private async pullSnapshot(enrollment: Enrollment): Promise<number> {
+    const quiet = new AbortController();
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const touch = (): void => {
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(() => quiet.abort(), this.opts.requestTimeoutMs);
+    };
+    const signal = AbortSignal.any([this.abort.signal, quiet.signal]);
+    const source: SnapshotSource = async (after) => {
+      touch();
+      const body = await snapshotRequest(enrollment.serverUrl, enrollment.token, after, { signal });
+      const reader = body.getReader();
+      return (async function* () {
+        try {
+          for (;;) {
+            const { done, value } = await reader.read();
+            if (done) return;
+            touch();
+            yield value;
+          }
+        } finally {
+          await reader.cancel().catch(() => undefined);
+        }
+      })();
+    };
+    try {
+      return await loadSnapshot(
+        this.db,
+        source,
+        (p) => {
+          this.pull = p.total > 0 ? p : null;
+          this.changed();
+        },
+        () => this.now().toISOString(),
+        this.opts.snapshotStageRows,
+      );
+    } catch (err) {
+      if (err instanceof SyncRequestError || !(err instanceof Error)) throw err;
+      if (err.name === 'AbortError' || err.name === 'TypeError' || /terminated|aborted/i.test(err.message))
+        throw new SyncRequestError(
+          'network',
+          null,
+          'NETWORK',
+          quiet.signal.aborted
+            ? 'The server stopped sending the snapshot; it resumes where it stopped.'
+            : 'The connection dropped during the snapshot; it resumes where it stopped.',
+        );
+      throw err;
+    } finally {
+      if (timer) clearTimeout(timer);
+      this.pull = null;
+    }
+  }
+
   private async pullAll(enrollment: Enrollment): Promise<void> {
     const waiters = this.pullWaiters.splice(0);
     this.pullRequested = false;
     try {
       let cursor = Number((await getSetting(this.db, SETTING.cursor)) ?? 0);
+      if (this.opts.firstPullSnapshot && (await snapshotWanted(this.db, cursor)))
+        cursor = await this.pullSnapshot(enrollment);
       const start = cursor;
       let changes = 0;
       // A first pull into an empty replica builds the account search index once, at the end.

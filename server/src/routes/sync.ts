@@ -2,9 +2,10 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 
-import { PullQuerySchema, PushRequestSchema } from '../../../shared/sync/protocol.js';
+import { PullQuerySchema, PushRequestSchema, SnapshotQuerySchema } from '../../../shared/sync/protocol.js';
 import { pullPage } from '../domain/changes.js';
 import { applyPush } from '../domain/push.js';
+import { snapshotStream } from '../domain/snapshot.js';
 import { tillClosings } from '../domain/tills.js';
 import { HttpError } from '../http-error.js';
 import { authTerminal, parse, type RouteContext } from './context.js';
@@ -46,6 +47,15 @@ export function syncRoutes(app: FastifyInstance, ctx: RouteContext): void {
     const q = parse(PullQuerySchema, req.query, 'pull query');
     const page = await pullPage(ctx.db.knex, q.cursor, q.limit, terminal.code);
     return reply.type('application/json; charset=utf-8').send(page.body);
+  });
+
+  // A new terminal's first pull: everything at one version, gzip'd NDJSON (see domain/snapshot.ts).
+  app.get('/v1/sync/snapshot', async (req, reply) => {
+    await authTerminal(ctx, req);
+    const q = parse(SnapshotQuerySchema, req.query, 'snapshot query');
+    const stream = snapshotStream(ctx.db, q);
+    reply.raw.once('close', () => stream.destroy());
+    return reply.header('content-encoding', 'gzip').type('application/x-ndjson; charset=utf-8').send(stream);
   });
 
   app.get('/v1/sync/tills/:tillId', async (req) => {
