@@ -40,9 +40,9 @@ async function openAccount(accountNumber: string): Promise<void> {
   await page.keyboard.press('F1');
   await page.getByTestId('search').fill(accountNumber);
   // The list may still show the last search for a moment: wait until it shows this account first.
-  await expect.poll(async () => (await page.getByTestId('result').first().textContent()) ?? '').toContain(
-    accountNumber,
-  );
+  await expect
+    .poll(async () => (await page.getByTestId('result').first().textContent()) ?? '')
+    .toContain(accountNumber);
   await page.keyboard.press('Enter');
   await page.getByTestId('payment').waitFor();
 }

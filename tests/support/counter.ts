@@ -3,6 +3,7 @@
  * the real browser host, and a real Chromium driven by playwright-core.
  */
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -26,6 +27,15 @@ export const TEST_NOW = '2026-11-25T15:00:00Z';
  * the CSR's confirmation that any amount above the balance is credit, and a reason for paying ahead.
  */
 export const ANY_BALANCE = { confirmCreditBalance: true, prepayReason: 'next_bill' } as const;
+
+/** A loopback port that was free a moment ago (for a server that must come back on the same port). */
+export async function freePort(): Promise<number> {
+  const srv = net.createServer();
+  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
+  const port = (srv.address() as net.AddressInfo).port;
+  await new Promise<void>((resolve) => srv.close(() => resolve()));
+  return port;
+}
 
 export function tempDir(prefix = 'countertop-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));

@@ -15,7 +15,7 @@ import type { Status } from '../../../shared/api/status.js';
 import { demoAccountNumber } from '../../../resources/demo/generate.js';
 import type { CounterHost } from '../../../electron/host/create-host.js';
 import { reviewEvents } from '../../../server/src/domain/review.js';
-import { signInWithTill, startTestHost, tempDir } from '../../support/counter.js';
+import { freePort, signInWithTill, startTestHost, tempDir } from '../../support/counter.js';
 import { expectExactlyOnce, expectReplicaEqualsServer } from '../../support/sync-checks.js';
 import {
   call,
@@ -119,7 +119,8 @@ describe('a new terminal', () => {
 
 describe('balances while offline', () => {
   it('shows the server balance as of the last pull minus what is queued here: never twice, never dropped', async () => {
-    const port = 40_000 + Math.floor(Math.random() * 20_000);
+    // A port the system just handed out (not a random guess that may be taken): the server restarts on it.
+    const port = await freePort();
     let s = await server('balances', 80, port);
     const h = await host({ dataDir: path.join(dir, 'balances-counter'), demo: { count: 80 }, server: FAST });
     await enrollCounter(h, s.db, s.url);
