@@ -179,7 +179,7 @@ export function cashierData(r: {
  * Cashier rows of a pull page, rewritten for the terminal pulling: the PIN hash (older change-log rows
  * carried it) is dropped and that terminal's own verifier added, derived from the stored hash.
  */
-async function cashierDataFor(
+export async function cashierDataFor(
   db: Knex,
   rows: ChangeLogRow[],
   terminalCode: string,

@@ -10,13 +10,13 @@ import zlib from 'node:zlib';
 
 import { ReplicaEntitySchema, type SnapshotQuery } from '../../../shared/sync/protocol.js';
 import type { ServerDb } from '../db/connection.js';
-import { headVersion } from './changes.js';
+import { cashierDataFor, headVersion } from './changes.js';
 
 const PAGE = 5000;
 
 type Row = { entity_key: string; version: number | string; data: string | null };
 
-async function* snapshotLines(db: ServerDb, q: SnapshotQuery): AsyncGenerator<string> {
+async function* snapshotLines(db: ServerDb, q: SnapshotQuery, terminalCode: string): AsyncGenerator<string> {
   const trx = await db.knex.transaction(db.dialect === 'pg' ? { isolationLevel: 'repeatable read' } : {});
   try {
     if (db.dialect === 'pg') await trx.raw('SET TRANSACTION READ ONLY');
@@ -50,11 +50,20 @@ async function* snapshotLines(db: ServerDb, q: SnapshotQuery): AsyncGenerator<st
           .limit(PAGE)
           .select('entity_key', 'version', 'data')) as Row[];
         if (page.length === 0) break;
-        // The stored data is already the wire JSON: spliced in, never parsed and re-serialized.
+        // The stored data is already the wire JSON: spliced in, never parsed and re-serialized; but a
+        // cashier gets the verifier of the terminal pulling (the change log keeps no PIN material).
         const e = JSON.stringify(entity);
+        const cashiers =
+          entity === 'cashier'
+            ? await cashierDataFor(
+                trx,
+                page.map((r) => ({ ...r, entity, op: 'upsert', version: Number(r.version) })),
+                terminalCode,
+              )
+            : null;
         let chunk = '';
         for (const r of page)
-          chunk += `{"entity":${e},"key":${JSON.stringify(r.entity_key)},"version":${Number(r.version)},"data":${r.data ?? 'null'}}\n`;
+          chunk += `{"entity":${e},"key":${JSON.stringify(r.entity_key)},"version":${Number(r.version)},"data":${cashiers?.get(r.entity_key) ?? r.data ?? 'null'}}\n`;
         count += page.length;
         afterKey = page[page.length - 1]!.entity_key;
         yield chunk;
@@ -68,7 +77,7 @@ async function* snapshotLines(db: ServerDb, q: SnapshotQuery): AsyncGenerator<st
 }
 
 /** The snapshot as a gzip stream; destroying it (the terminal went away) ends the read transaction. */
-export function snapshotStream(db: ServerDb, q: SnapshotQuery): Readable {
+export function snapshotStream(db: ServerDb, q: SnapshotQuery, terminalCode: string): Readable {
   const gzip = zlib.createGzip({ level: 1 });
-  return pipeline(Readable.from(snapshotLines(db, q)), gzip, () => undefined);
+  return pipeline(Readable.from(snapshotLines(db, q, terminalCode)), gzip, () => undefined);
 }

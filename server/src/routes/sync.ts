@@ -51,9 +51,9 @@ export function syncRoutes(app: FastifyInstance, ctx: RouteContext): void {
 
   // A new terminal's first pull: everything at one version, gzip'd NDJSON (see domain/snapshot.ts).
   app.get('/v1/sync/snapshot', async (req, reply) => {
-    await authTerminal(ctx, req);
+    const terminal = await authTerminal(ctx, req);
     const q = parse(SnapshotQuerySchema, req.query, 'snapshot query');
-    const stream = snapshotStream(ctx.db, q);
+    const stream = snapshotStream(ctx.db, q, terminal.code);
     reply.raw.once('close', () => stream.destroy());
     return reply.header('content-encoding', 'gzip').type('application/x-ndjson; charset=utf-8').send(stream);
   });

@@ -11,7 +11,7 @@ import path from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
-import type { CounterHost } from '../../../electron/host/create-host.js';
+import { DEFAULT_TERMINAL, type CounterHost } from '../../../electron/host/create-host.js';
 import { fileCredentialStore } from '../../../electron/services/sync/credentials.js';
 import { demoAccountNumber } from '../../../resources/demo/generate.js';
 import { openServerDb, type DbConfig, type ServerDb } from '../../../server/src/db/connection.js';
@@ -152,7 +152,8 @@ describe('first pull from a snapshot', () => {
   it('loads the snapshot, equals the server, then follows the change log from its version', async () => {
     const dataDir = path.join(dir, 'plain');
     fs.mkdirSync(dataDir, { recursive: true });
-    await enrollInto(dataDir, srv.url, 'SNAP-01');
+    // Enrolled under the counter's own terminal code: its cashiers' PIN verifiers are derived for it.
+    await enrollInto(dataDir, srv.url, DEFAULT_TERMINAL.code);
     const urls = recordRequests();
     const h = await startTestHost({ dataDir, demo: null, server: { pullIntervalMs: 3_600_000 } });
     cleanups.push(() => h.close());
@@ -198,7 +199,7 @@ describe('first pull from a snapshot', () => {
     const target = new URL(srv.url);
     const proxy: TcpProxy = await startTcpProxy({ host: target.hostname, port: Number(target.port) });
     cleanups.push(() => proxy.close());
-    await enrollInto(dataDir, proxy.url, 'SNAP-03');
+    await enrollInto(dataDir, proxy.url, DEFAULT_TERMINAL.code);
     const urls = recordRequests();
     // Every connection is cut after 40 kB of answer: the snapshot stream, each time, part-way through.
     proxy.setFaults({ cutResponseAfterBytes: 40_000 });
@@ -239,7 +240,7 @@ describe('first pull from a snapshot', () => {
       { delayMs: [20, 40] },
     );
     cleanups.push(() => proxy.close());
-    await enrollInto(dataDir, proxy.url, 'SNAP-04');
+    await enrollInto(dataDir, proxy.url, DEFAULT_TERMINAL.code);
     const child = spawn(
       process.execPath,
       ['--import', 'tsx', path.resolve('tests/support/snapshot-counter-child.ts'), dataDir, '150'],
