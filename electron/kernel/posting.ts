@@ -341,8 +341,6 @@ async function run<I, R, P>(
   trx: Knex.Transaction,
 ): Promise<Posted<R>> {
   const requestId = def.requestId(input, prepared);
-  const prior = await priorOf(trx, requestId);
-  if (prior) return replay(trx, def, input, hash, prior);
   const tx: PostingTx = {
     trx,
     ctx,
@@ -365,7 +363,17 @@ async function run<I, R, P>(
       return needed ? tx.requireApproval(what) : null;
     },
   };
-  const plan = await def.plan(tx, input, prepared);
+  // A repeated request id is caught by the unique index when the transaction row goes in (no read on
+  // the common path). When the plan refuses, a request posted before must still answer with its first
+  // result (a retry after a refund used the credit up is a replay, not "no credit left").
+  let plan: Plan<R>;
+  try {
+    plan = await def.plan(tx, input, prepared);
+  } catch (err) {
+    const prior = await priorOf(trx, requestId);
+    if (prior) return replay(trx, def, input, hash, prior);
+    throw err;
+  }
   if (!journalBalances(plan.journal)) throw new Error(`invariant: ${plan.kind} journal does not balance`);
   const tenders = plan.tenders ?? [];
   const receiptNumber = plan.receipt ? await nextReceiptNumber(trx, ctx) : null;
