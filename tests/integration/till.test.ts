@@ -336,7 +336,7 @@ describe('expected cash = float + cash effects, for any shift (property)', () =>
         try {
           const s = await signInWithTill(host, '2001', '2468'); // a supervisor approves their own actions
           let cash = FLOAT_CENTS;
-          const payments: { id: string; netCash: number }[] = [];
+          const payments: { id: string; netCash: number; voided?: boolean }[] = [];
           for (const st of steps) {
             if (st.kind === 'pay') {
               const tender =
@@ -363,8 +363,15 @@ describe('expected cash = float + cash effects, for any shift (property)', () =>
                 { transactionId: target.id, reason: 'property test' },
                 s,
               );
-              if (r.ok) cash = addCents(cash, -target.netCash);
-              else expect(r.error.code).toBe('CONFLICT'); // already void
+              if (r.ok) {
+                cash = addCents(cash, -target.netCash);
+                target.voided = true;
+              }
+              // Already void; or the cash it gives back is no longer in the drawer (dropped to the safe).
+              else
+                expect(r.error.code).toBe(
+                  !target.voided && target.netCash > cash ? 'INVALID_INPUT' : 'CONFLICT',
+                );
             } else if (st.kind === 'drop') {
               const r = await host.call(
                 'till.drop',
@@ -452,6 +459,28 @@ describe('expected cash = float + cash effects, for any shift (property)', () =>
       { numRuns: 15 },
     );
   }, 120_000);
+});
+
+describe('a void gives cash back only from cash in the drawer', () => {
+  it('refuses to void a cash payment whose cash went to the safe, and writes nothing', async () => {
+    const host = await startTestHost({ demo: { count: 10, months: 1 } });
+    const sam = await signInWithTill(host, '2001', '2468');
+    const paid = await pay(host, sam, '1000042517', 100);
+    for (const counts of [FLOAT_COUNTS, { b1: 1 }])
+      value(await host.call('till.drop', { requestId: randomUUID(), counts }, sam));
+    const before = await writes(host);
+    const r = await host.call(
+      'payments.void',
+      { transactionId: paid.transactionId, reason: 'keyed twice' },
+      sam,
+    );
+    expect(r.ok ? null : r.error).toMatchObject({
+      code: 'INVALID_INPUT',
+      message: expect.stringMatching(/drawer holds \$0\.00, less than the \$1\.00 in cash/),
+    });
+    expect(await writes(host)).toEqual(before);
+    await host.close();
+  });
 });
 
 describe('audit chain', () => {

@@ -248,6 +248,22 @@ export const voidPosting = definePosting<
         `The till of receipt ${original.receipt_number} is closed: it cannot be voided. Refund the credit instead.`,
         'transactionId',
       );
+    // The void hands the cash tendered back from the drawer: it must be there (not dropped to the safe).
+    const cashBack = -addCents(
+      ...(
+        (await trx('tenders').where({ transaction_id: original.id, type: 'cash' }).select('net_cents')) as {
+          net_cents: number;
+        }[]
+      ).map((t) => -t.net_cents),
+      0,
+    );
+    const inDrawer = cashBack > 0 ? await tx.drawerCash(till.id) : 0;
+    if (cashBack > inDrawer)
+      throw new CounterError(
+        'INVALID_INPUT',
+        `The drawer holds ${formatCents(inDrawer, { symbol: true })}, less than the ${formatCents(cashBack, { symbol: true })} in cash this void gives back: it cannot be voided now. Refund the credit by check instead.`,
+        'transactionId',
+      );
     const approver = tx.requireApproval(
       original.cashier_id === tx.cashier.id ? 'a void' : `a void of another cashier's payment`,
     );
