@@ -12,6 +12,7 @@ import {
 } from '../../services/till/postings.js';
 import { openTillOf, tillById, tillSummary, type TillPolicy } from '../../services/till/till.js';
 import { closedTillFor, printZ, reprintZ, tillsOf, zView } from '../../services/till/z-store.js';
+import { defineModule } from '../capability.js';
 import { cashierOf, type HandlerMap, type HostDeps } from './types.js';
 
 export function tillHandlers(
@@ -109,3 +110,8 @@ export function tillHandlers(
     },
   };
 }
+
+export const tillModule = defineModule({
+  name: 'till',
+  handlers: (deps, config) => tillHandlers(deps, config.tillPolicy, config.reportsDir),
+});
