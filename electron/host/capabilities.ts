@@ -4,6 +4,7 @@
  * capability adds its line here (and its channel group to shared/api/contract.ts).
  */
 import type { Channel } from '../../shared/api/contract.js';
+import type { ZParts } from '../services/till/till.js';
 import type { ChannelsOf } from './capability.js';
 import { coreModule } from './handlers/core.js';
 import { depositsModule } from './handlers/deposits.js';
@@ -20,6 +21,15 @@ export const counterModules = [
   equipmentModule,
   depositsModule,
 ] as const;
+
+/** The Z report's capability lines and transaction-kind words, gathered from the list. */
+export const zParts: ZParts = {
+  lines: counterModules.flatMap((m) => ('zReport' in m ? (m.zReport?.lines ?? []) : [])),
+  kindLabels: Object.assign(
+    {},
+    ...counterModules.map((m) => ('zReport' in m ? (m.zReport?.kindLabels ?? {}) : {})),
+  ) as Record<string, string>,
+};
 
 /** Fails to compile while a channel of the contract has no module handling it. */
 type Unhandled = Exclude<Channel, ChannelsOf<(typeof counterModules)[number]>>;

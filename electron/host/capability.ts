@@ -5,7 +5,7 @@
  */
 import type { Channel } from '../../shared/api/contract.js';
 import type { Status } from '../../shared/api/status.js';
-import type { TillPolicy } from '../services/till/till.js';
+import type { TillPolicy, ZLineSpec, ZParts } from '../services/till/till.js';
 import type { HandlerMap, HostDeps } from './handlers/types.js';
 
 /** The host's configuration as the modules need it (each takes what it uses). */
@@ -17,11 +17,15 @@ export type ModuleConfig = {
   printerDeviceFiles: readonly string[] | undefined;
   /** The status bar as it stands now. */
   status(): Promise<Status>;
+  /** Every module's Z report lines and kind labels, in list order (the till prints them). */
+  zParts: ZParts;
 };
 
 export type CounterModule<K extends Channel> = {
   name: string;
   handlers(deps: HostDeps, config: ModuleConfig): HandlerMap<K>;
+  /** What its transactions add to the till's figures and Z report. */
+  zReport?: { lines?: readonly ZLineSpec[]; kindLabels?: Readonly<Record<string, string>> };
 };
 
 /** Declares a module; K (its channels) is inferred from the handler map it returns. */

@@ -32,7 +32,7 @@ import { ReceiptService } from '../services/receipts/receipts.js';
 import { createSync, type SyncOptions } from '../services/sync/index.js';
 import { USD } from '../../resources/currencies/usd.js';
 import type { TillPolicy } from '../services/till/till.js';
-import { counterModules } from './capabilities.js';
+import { counterModules, zParts } from './capabilities.js';
 import type { ModuleConfig } from './capability.js';
 import type { HandlerFn, HandlerMap, HostDeps } from './handlers/types.js';
 
@@ -212,6 +212,7 @@ export async function createCounterHost(config: HostConfig): Promise<CounterHost
     reportsDir: path.join(config.dataDir, 'reports'),
     printerDeviceFiles: config.printerDeviceFiles,
     status,
+    zParts,
   };
   const handlers = handlerMap(deps, moduleConfig);
 

@@ -8,9 +8,10 @@ import fs from 'node:fs';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 
 import type { KeyDecl } from '../../renderer/src/app/module.js';
+import type { keyFor as KeyFor } from '../../renderer/src/app/modules.js';
 
 let keyDecls: readonly KeyDecl[];
-let keyFor: typeof import('../../renderer/src/app/modules.js').keyFor;
+let keyFor: typeof KeyFor;
 
 beforeAll(async () => {
   // The renderer's API client picks its transport when imported; a bridge that is never called will do.

@@ -80,4 +80,17 @@ export function depositHandlers(
 export const depositsModule = defineModule({
   name: 'deposits',
   handlers: (deps, config) => depositHandlers(deps, config.tillPolicy),
+  zReport: {
+    lines: [
+      { key: 'deposits', label: 'Deposits collected', kinds: ['deposit'] },
+      // What went back to customers from their deposits: refunds, and the remainder after a final bill.
+      {
+        key: 'depositRefunds',
+        label: 'Deposit refunds',
+        kinds: ['deposit_refund', 'deposit_apply'],
+        positiveOnly: true,
+      },
+    ],
+    kindLabels: { deposit_refund: 'Deposit refund', deposit_apply: 'Deposit to final bill' },
+  },
 });

@@ -112,4 +112,18 @@ export function equipmentHandlers(deps: HostDeps): HandlerMap<keyof typeof equip
 export const equipmentModule = defineModule({
   name: 'equipment',
   handlers: (deps) => equipmentHandlers(deps),
+  zReport: {
+    lines: [
+      // Orders: the amount collected; returns: refunded (negative when fees were owed); exchanges:
+      // collected (negative when refunded).
+      { key: 'equipmentOrders', label: 'Equipment orders', kinds: ['eq_order'] },
+      { key: 'equipmentReturns', label: 'Equipment returns', kinds: ['eq_return'] },
+      { key: 'equipmentExchanges', label: 'Equipment exchanges', kinds: ['eq_exchange'] },
+    ],
+    kindLabels: {
+      eq_return: 'Equipment return',
+      eq_exchange: 'Equipment exchange',
+      eq_receive: 'Stock received',
+    },
+  },
 });
