@@ -21,6 +21,14 @@ type ZRow = {
   last_print_error: string | null;
 };
 
+const zModelOf = (ctx: ServiceContext, till: TillRow, parts: ZParts) =>
+  buildZModel(
+    ctx.db,
+    till,
+    { company: ctx.company, terminal: ctx.terminal, timeZone: ctx.clock.timeZone },
+    parts,
+  );
+
 export async function printZ(
   ctx: ServiceContext,
   printer: { print(bytes: Buffer): Promise<void> },
@@ -29,16 +37,7 @@ export async function printZ(
   duplicate: boolean,
   parts: ZParts,
 ): Promise<ZReport> {
-  const model = await buildZModel(
-    ctx.db,
-    till,
-    {
-      company: ctx.company,
-      terminal: ctx.terminal,
-      timeZone: ctx.clock.timeZone,
-    },
-    parts,
-  );
+  const model = await zModelOf(ctx, till, parts);
   const zNumber = model.zNumber;
   let row = (await ctx.db('z_reports').where('z_number', zNumber).first()) as ZRow | undefined;
   if (!row) {
@@ -77,16 +76,7 @@ export async function printZ(
 
 /** The Z report of a closed till as it stands, without printing it. */
 export async function zView(ctx: ServiceContext, till: TillRow, parts: ZParts): Promise<ZReport> {
-  const model = await buildZModel(
-    ctx.db,
-    till,
-    {
-      company: ctx.company,
-      terminal: ctx.terminal,
-      timeZone: ctx.clock.timeZone,
-    },
-    parts,
-  );
+  const model = await zModelOf(ctx, till, parts);
   const row = (await ctx.db('z_reports').where('z_number', model.zNumber).first()) as ZRow | undefined;
   return {
     zNumber: model.zNumber,
