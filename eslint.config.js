@@ -134,6 +134,46 @@ export default tseslint.config(
       ],
     },
   },
+  // ---- the shells name no capability: they read the registries (capabilities.ts, modules.ts) ----
+  {
+    files: ['electron/host/create-host.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['./handlers/*', '!./handlers/types.js'],
+              message: 'The host builds its handlers from capabilities.ts: add a module there.',
+            },
+            {
+              // The till policy's type is the host's configuration; its values stay in the module.
+              group: ['**/services/till/**', '**/services/deposits/**', '**/services/equipment/**'],
+              allowTypeImports: true,
+              message: 'The host names no capability: capabilities plug in through capabilities.ts.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['renderer/src/app/App.tsx', 'renderer/src/app/KeyBar.tsx'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              // The account panel and the sign-in form are the shell's own; every other screen is a module's.
+              group: ['../screens/*/*', '!../screens/account/*', '!../screens/sign-in/SignIn.js'],
+              message: 'The shell routes and keys from app/modules.ts: declare screens and keys in a module.',
+            },
+          ],
+        },
+      ],
+    },
+  },
   {
     files: ['electron/host/handlers/**'],
     rules: {

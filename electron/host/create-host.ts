@@ -32,12 +32,8 @@ import { ReceiptService } from '../services/receipts/receipts.js';
 import { createSync, type SyncOptions } from '../services/sync/index.js';
 import { USD } from '../../resources/currencies/usd.js';
 import type { TillPolicy } from '../services/till/till.js';
-import { coreHandlers } from './handlers/core.js';
-import { depositHandlers } from './handlers/deposits.js';
-import { deviceHandlers } from './handlers/devices.js';
-import { equipmentHandlers } from './handlers/equipment.js';
-import { syncHandlers } from './handlers/sync.js';
-import { tillHandlers } from './handlers/till.js';
+import { counterModules, zParts } from './capabilities.js';
+import type { ModuleConfig } from './capability.js';
 import type { HandlerFn, HandlerMap, HostDeps } from './handlers/types.js';
 
 export type HostConfig = {
@@ -103,6 +99,22 @@ export type CounterHost = {
   readonly receipts: ReceiptService;
   close(): Promise<void>;
 };
+
+/** The handler map of every module in capabilities.ts; a channel claimed by two modules is a wiring error. */
+function handlerMap(deps: HostDeps, config: ModuleConfig): HandlerMap<Channel> {
+  const map: Partial<Record<Channel, unknown>> = {};
+  const owner = new Map<string, string>();
+  for (const module of counterModules) {
+    for (const [channel, handler] of Object.entries(module.handlers(deps, config))) {
+      const first = owner.get(channel);
+      if (first) throw new Error(`channel ${channel} is handled by both ${first} and ${module.name}`);
+      owner.set(channel, module.name);
+      map[channel as Channel] = handler;
+    }
+  }
+  // capabilities.ts checks at compile time that every channel has a module; the list is complete.
+  return map as HandlerMap<Channel>;
+}
 
 const ROLE_WORDS: Record<string, string> = { csr: 'a CSR', supervisor: 'a supervisor', admin: 'an IT admin' };
 
@@ -195,14 +207,14 @@ export async function createCounterHost(config: HostConfig): Promise<CounterHost
 
   const tillPolicy: TillPolicy = { ...DEFAULT_TILL_POLICY, ...config.till };
   const deps: HostDeps = { ctx, log, devices, sync, receipts, emit, pushStatus, sessionState };
-  const handlers: HandlerMap<Channel> = {
-    ...coreHandlers(deps, status),
-    ...deviceHandlers(deps, config.printerDeviceFiles),
-    ...syncHandlers(deps),
-    ...tillHandlers(deps, tillPolicy, path.join(config.dataDir, 'reports')),
-    ...equipmentHandlers(deps),
-    ...depositHandlers(deps, tillPolicy),
+  const moduleConfig: ModuleConfig = {
+    tillPolicy,
+    reportsDir: path.join(config.dataDir, 'reports'),
+    printerDeviceFiles: config.printerDeviceFiles,
+    status,
+    zParts,
   };
+  const handlers = handlerMap(deps, moduleConfig);
 
   async function call(channel: string, rawInput: unknown, session: Session): Promise<Reply<unknown>> {
     try {

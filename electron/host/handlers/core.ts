@@ -6,6 +6,7 @@ import { getAccountDetail, getAccountRow, searchAccounts } from '../../services/
 import { signIn, signOut } from '../../services/auth/auth.js';
 import { paymentResult, postPayment, todaySummary } from '../../services/ledger/payments.js';
 import { afterCommit, receiptOf } from '../../kernel/effects.js';
+import { defineModule } from '../capability.js';
 import { cashierOf, type HandlerMap, type HostDeps } from './types.js';
 
 export function coreHandlers(
@@ -64,3 +65,8 @@ export function coreHandlers(
     },
   };
 }
+
+export const coreModule = defineModule({
+  name: 'core',
+  handlers: (deps, config) => coreHandlers(deps, () => config.status()),
+});

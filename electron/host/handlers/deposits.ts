@@ -15,6 +15,7 @@ import { depositPolicies, saveDepositPolicies } from '../../services/deposits/po
 import { depositsForAccount } from '../../services/deposits/views.js';
 import { paymentResult } from '../../services/ledger/payments.js';
 import type { TillPolicy } from '../../services/till/till.js';
+import { defineModule } from '../capability.js';
 import { cashierOf, type HandlerMap, type HostDeps } from './types.js';
 
 export function depositHandlers(
@@ -75,3 +76,21 @@ export function depositHandlers(
     },
   };
 }
+
+export const depositsModule = defineModule({
+  name: 'deposits',
+  handlers: (deps, config) => depositHandlers(deps, config.tillPolicy),
+  zReport: {
+    lines: [
+      { key: 'deposits', label: 'Deposits collected', kinds: ['deposit'] },
+      // What went back to customers from their deposits: refunds, and the remainder after a final bill.
+      {
+        key: 'depositRefunds',
+        label: 'Deposit refunds',
+        kinds: ['deposit_refund', 'deposit_apply'],
+        positiveOnly: true,
+      },
+    ],
+    kindLabels: { deposit_refund: 'Deposit refund', deposit_apply: 'Deposit to final bill' },
+  },
+});

@@ -10,6 +10,7 @@ import { recordAudit } from '../../services/audit/audit.js';
 import { requireApproval } from '../../services/auth/approval.js';
 import { listReprintQueue, printReprintQueue } from '../../services/devices/reprint-queue.js';
 import { saveDeviceSettingsAudited } from '../../services/devices/settings-store.js';
+import { defineModule } from '../capability.js';
 import { cashierOf, type HandlerMap, type HostDeps } from './types.js';
 
 /** Two devices on one port would fight over it (the second finds it busy): refuse the settings. */
@@ -133,3 +134,8 @@ export function deviceHandlers(
     },
   };
 }
+
+export const devicesModule = defineModule({
+  name: 'devices',
+  handlers: (deps, config) => deviceHandlers(deps, config.printerDeviceFiles),
+});

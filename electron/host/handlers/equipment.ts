@@ -28,6 +28,7 @@ import { quoteReturn, returnPosting } from '../../services/equipment/return.js';
 import { troubleTicket } from '../../services/equipment/ticket.js';
 import { paymentResult } from '../../services/ledger/payments.js';
 import { composeReceipt } from '../../services/receipts/compose.js';
+import { defineModule } from '../capability.js';
 import { cashierOf, type HandlerMap, type HostDeps } from './types.js';
 
 export function equipmentHandlers(deps: HostDeps): HandlerMap<keyof typeof equipmentChannels> {
@@ -107,3 +108,22 @@ export function equipmentHandlers(deps: HostDeps): HandlerMap<keyof typeof equip
     },
   };
 }
+
+export const equipmentModule = defineModule({
+  name: 'equipment',
+  handlers: (deps) => equipmentHandlers(deps),
+  zReport: {
+    lines: [
+      // Orders: the amount collected; returns: refunded (negative when fees were owed); exchanges:
+      // collected (negative when refunded).
+      { key: 'equipmentOrders', label: 'Equipment orders', kinds: ['eq_order'] },
+      { key: 'equipmentReturns', label: 'Equipment returns', kinds: ['eq_return'] },
+      { key: 'equipmentExchanges', label: 'Equipment exchanges', kinds: ['eq_exchange'] },
+    ],
+    kindLabels: {
+      eq_return: 'Equipment return',
+      eq_exchange: 'Equipment exchange',
+      eq_receive: 'Stock received',
+    },
+  },
+});

@@ -1,6 +1,7 @@
 /** Sync handlers: enrollment (IT admin), the sync monitor, "sync now" and held events (supervisor). */
 import type { syncChannels } from '../../../shared/api/channels/sync.js';
 import { recordAudit } from '../../services/audit/audit.js';
+import { defineModule } from '../capability.js';
 import { cashierOf, type HandlerMap, type HostDeps } from './types.js';
 
 export function syncHandlers(deps: HostDeps): HandlerMap<keyof typeof syncChannels> {
@@ -37,3 +38,5 @@ export function syncHandlers(deps: HostDeps): HandlerMap<keyof typeof syncChanne
     },
   };
 }
+
+export const syncModule = defineModule({ name: 'sync', handlers: (deps) => syncHandlers(deps) });

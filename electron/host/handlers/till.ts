@@ -10,14 +10,16 @@ import {
   refundPosting,
   voidPosting,
 } from '../../services/till/postings.js';
-import { openTillOf, tillById, tillSummary, type TillPolicy } from '../../services/till/till.js';
+import { openTillOf, tillById, tillSummary, type TillPolicy, type ZParts } from '../../services/till/till.js';
 import { closedTillFor, printZ, reprintZ, tillsOf, zView } from '../../services/till/z-store.js';
+import { defineModule } from '../capability.js';
 import { cashierOf, type HandlerMap, type HostDeps } from './types.js';
 
 export function tillHandlers(
   deps: HostDeps,
   policy: TillPolicy,
   reportsDir: string,
+  zParts: ZParts,
 ): HandlerMap<keyof typeof tillChannels> {
   const { ctx, devices, pushStatus, sync } = deps;
   const after = (): void => {
@@ -84,19 +86,19 @@ export function tillHandlers(
         return { status: 'needs_supervisor', figures: result.figures };
       // A repeated close answers with the first close's Z report; only the first prints it.
       const z = result.replay
-        ? await zView(ctx, result.till)
-        : await printZ(ctx, devices.printer(), result.till, reportsDir, false);
+        ? await zView(ctx, result.till, zParts)
+        : await printZ(ctx, devices.printer(), result.till, reportsDir, false, zParts);
       after();
       return { status: 'closed', figures: result.figures, z };
     },
     'till.list': async (input) => ({
-      tills: await tillsOf(ctx, policy, input.businessDate ?? ctx.clock.today()),
+      tills: await tillsOf(ctx, policy, input.businessDate ?? ctx.clock.today(), zParts),
     }),
     'till.zReport': async (input, session) => {
       const cashier = cashierOf(session);
       const till = await closedTillFor(ctx, cashier, input.tillId);
-      if (!input.reprint) return zView(ctx, till);
-      return reprintZ(ctx, devices.printer(), cashier, till, reportsDir);
+      if (!input.reprint) return zView(ctx, till, zParts);
+      return reprintZ(ctx, devices.printer(), cashier, till, reportsDir, zParts);
     },
     'audit.verify': async (_input, session) => {
       const result = await verifyAuditChain(ctx.db);
@@ -109,3 +111,8 @@ export function tillHandlers(
     },
   };
 }
+
+export const tillModule = defineModule({
+  name: 'till',
+  handlers: (deps, config) => tillHandlers(deps, config.tillPolicy, config.reportsDir, config.zParts),
+});

@@ -27,9 +27,28 @@ export type TillPolicy = {
   refundApprovalOverCents: Cents;
 };
 
+/**
+ * A line a capability adds to the till's figures and its Z report: the count and sum of its
+ * transactions of these kinds in the till (the capabilities declare theirs in host/capabilities.ts).
+ */
+export type ZLineSpec = {
+  key: string;
+  label: string;
+  kinds: readonly string[];
+  /** Only transactions that moved money out to the customer (amount above zero), e.g. deposit refunds. */
+  positiveOnly?: boolean;
+};
+
+/** What the capabilities add to the Z report: their lines and the words for their transaction kinds. */
+export type ZParts = { lines: readonly ZLineSpec[]; kindLabels: Readonly<Record<string, string>> };
+
 export { openTillOf, requireOpenTill, tillExpected, TILL_NOT_OPEN_MESSAGE, type TillRow };
 
-export async function tillFigures(db: Knex, till: TillRow): Promise<TillFigures> {
+export async function tillFigures(
+  db: Knex,
+  till: TillRow,
+  lines: readonly ZLineSpec[] = [],
+): Promise<TillFigures> {
   const expected = await tillExpected(db, till.id);
   const byKind = (await db('transactions')
     .where('till_id', till.id)
@@ -57,13 +76,24 @@ export async function tillFigures(db: Knex, till: TillRow): Promise<TillFigures>
     count: number;
     cents: number;
   }[];
-  // What went back to customers from their deposits: refunds, and the remainder after a final bill.
-  const depositOut = (await db('transactions')
-    .where('till_id', till.id)
-    .whereIn('kind', ['deposit_refund', 'deposit_apply'])
-    .andWhere('amount_cents', '>', 0)
-    .first(db.raw('COUNT(*) as count'), db.raw('COALESCE(SUM(amount_cents), 0) as cents'))) as
-    { count: number; cents: number } | undefined;
+  const line = async (spec: ZLineSpec): Promise<TillFigures['lines'][number]> => {
+    let sum = { count: 0, cents: 0 };
+    if (!spec.positiveOnly)
+      for (const kind of spec.kinds) {
+        const t = tally(kind);
+        sum = { count: sum.count + Number(t.count), cents: sum.cents + Number(t.cents) };
+      }
+    else {
+      const out = (await db('transactions')
+        .where('till_id', till.id)
+        .whereIn('kind', [...spec.kinds])
+        .andWhere('amount_cents', '>', 0)
+        .first(db.raw('COUNT(*) as count'), db.raw('COALESCE(SUM(amount_cents), 0) as cents'))) as
+        { count: number; cents: number } | undefined;
+      sum = { count: Number(out?.count ?? 0), cents: Number(out?.cents ?? 0) };
+    }
+    return { key: spec.key, label: spec.label, ...sum };
+  };
   return {
     floatCents: till.float_cents,
     payments: tally('payment'),
@@ -72,11 +102,7 @@ export async function tillFigures(db: Knex, till: TillRow): Promise<TillFigures>
     refunds: tally('refund'),
     drops: tally('drop'),
     paidOuts: tally('paid_out'),
-    deposits: tally('deposit'),
-    depositRefunds: { count: Number(depositOut?.count ?? 0), cents: Number(depositOut?.cents ?? 0) },
-    equipmentOrders: tally('eq_order'),
-    equipmentReturns: tally('eq_return'),
-    equipmentExchanges: tally('eq_exchange'),
+    lines: await Promise.all(lines.map(line)),
     expectedCashCents: expected.cashCents,
     expectedChecks: expected.checks,
     expectedMoneyOrders: expected.moneyOrders,

@@ -16,7 +16,7 @@ import { formatCents, type Cents } from '../../../shared/money.js';
 import { ensurePrivateFile, PRIVATE_FILE_MODE } from '../../../shared/node/private-files.js';
 import type { CompanyConfig, TerminalConfig } from '../context.js';
 import { DEFAULT_PROFILE, formatReceiptTime, printable, type PrinterProfile } from '../receipts/compose.js';
-import { tillFigures, type TillRow } from './till.js';
+import { tillFigures, type TillRow, type ZParts } from './till.js';
 
 export type ZModel = {
   zNumber: string;
@@ -35,12 +35,8 @@ export type ZModel = {
   duplicate?: boolean;
 };
 
+/** The till's own kinds; the other capabilities' come with their Z parts. */
 const KIND_LABEL: Record<string, string> = {
-  eq_return: 'Equipment return',
-  eq_exchange: 'Equipment exchange',
-  eq_receive: 'Stock received',
-  deposit_refund: 'Deposit refund',
-  deposit_apply: 'Deposit to final bill',
   void: 'Void',
   refund: 'Refund',
   drop: 'Cash drop',
@@ -58,10 +54,12 @@ export async function buildZModel(
   db: Knex,
   till: TillRow,
   ctx: { company: CompanyConfig; terminal: TerminalConfig; timeZone: string },
+  parts: ZParts,
 ): Promise<ZModel> {
   if (till.status !== 'closed' || !till.z_number || !till.close_figures || !till.closed_at)
     throw new Error('Z report of a till that is not closed');
-  const figures = await tillFigures(db, till);
+  const figures = await tillFigures(db, till, parts.lines);
+  const kindLabel = { ...parts.kindLabels, ...KIND_LABEL };
   const approved = (await db('transactions')
     .where('till_id', till.id)
     .whereNotNull('approved_by')
@@ -76,7 +74,7 @@ export async function buildZModel(
   const approvals = [];
   for (const a of approved) {
     approvals.push({
-      what: `${KIND_LABEL[a.kind] ?? a.kind} ${a.receipt_number ?? ''}`.trim(),
+      what: `${kindLabel[a.kind] ?? a.kind} ${a.receipt_number ?? ''}`.trim(),
       by: (await cashierName(db, a.approved_by)) ?? a.approved_by,
       cents: a.amount_cents,
     });
@@ -123,14 +121,7 @@ export function zRows(m: ZModel): { label: string; value: string; strong?: boole
     { label: `Refunds (${f.refunds.count})`, value: money(f.refunds.cents) },
     { label: `Cash drops (${f.drops.count})`, value: money(f.drops.cents) },
     { label: `Paid-outs (${f.paidOuts.count})`, value: money(f.paidOuts.cents) },
-    { label: `Deposits collected (${f.deposits.count})`, value: money(f.deposits.cents) },
-    { label: `Deposit refunds (${f.depositRefunds.count})`, value: money(f.depositRefunds.cents) },
-    { label: `Equipment orders (${f.equipmentOrders.count})`, value: money(f.equipmentOrders.cents) },
-    { label: `Equipment returns (${f.equipmentReturns.count})`, value: money(f.equipmentReturns.cents) },
-    {
-      label: `Equipment exchanges (${f.equipmentExchanges.count})`,
-      value: money(f.equipmentExchanges.cents),
-    },
+    ...f.lines.map((l) => ({ label: `${l.label} (${l.count})`, value: money(l.cents) })),
     { label: 'CASH', value: '', strong: true },
     { label: 'Opening float', value: money(f.floatCents) },
     { label: 'Expected in drawer', value: money(c.cash.expectedCents) },

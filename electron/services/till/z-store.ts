@@ -10,7 +10,7 @@ import type { Cashier } from '../../../shared/api/schemas.js';
 import { decodeEscPos } from '../../../shared/escpos/decoder.js';
 import { recordAudit } from '../audit/audit.js';
 import type { ServiceContext } from '../context.js';
-import { tillFigures, tillSummary, type TillPolicy, type TillRow } from './till.js';
+import { tillFigures, tillSummary, type TillPolicy, type TillRow, type ZParts } from './till.js';
 import { buildZModel, composeZReport, writeZPdf } from './z-report.js';
 
 type ZRow = {
@@ -21,18 +21,23 @@ type ZRow = {
   last_print_error: string | null;
 };
 
+const zModelOf = (ctx: ServiceContext, till: TillRow, parts: ZParts) =>
+  buildZModel(
+    ctx.db,
+    till,
+    { company: ctx.company, terminal: ctx.terminal, timeZone: ctx.clock.timeZone },
+    parts,
+  );
+
 export async function printZ(
   ctx: ServiceContext,
   printer: { print(bytes: Buffer): Promise<void> },
   till: TillRow,
   reportsDir: string,
   duplicate: boolean,
+  parts: ZParts,
 ): Promise<ZReport> {
-  const model = await buildZModel(ctx.db, till, {
-    company: ctx.company,
-    terminal: ctx.terminal,
-    timeZone: ctx.clock.timeZone,
-  });
+  const model = await zModelOf(ctx, till, parts);
   const zNumber = model.zNumber;
   let row = (await ctx.db('z_reports').where('z_number', zNumber).first()) as ZRow | undefined;
   if (!row) {
@@ -70,12 +75,8 @@ export async function printZ(
 }
 
 /** The Z report of a closed till as it stands, without printing it. */
-export async function zView(ctx: ServiceContext, till: TillRow): Promise<ZReport> {
-  const model = await buildZModel(ctx.db, till, {
-    company: ctx.company,
-    terminal: ctx.terminal,
-    timeZone: ctx.clock.timeZone,
-  });
+export async function zView(ctx: ServiceContext, till: TillRow, parts: ZParts): Promise<ZReport> {
+  const model = await zModelOf(ctx, till, parts);
   const row = (await ctx.db('z_reports').where('z_number', model.zNumber).first()) as ZRow | undefined;
   return {
     zNumber: model.zNumber,
@@ -92,6 +93,7 @@ export async function tillsOf(
   ctx: ServiceContext,
   policy: TillPolicy,
   businessDate: string,
+  parts: ZParts,
 ): Promise<TillListEntry[]> {
   const tills = (await ctx
     .db('tills')
@@ -100,7 +102,7 @@ export async function tillsOf(
   return Promise.all(
     tills.map(async (t) => ({
       ...(await tillSummary(ctx.db, t, policy)),
-      figures: await tillFigures(ctx.db, t),
+      figures: await tillFigures(ctx.db, t, parts.lines),
       overShortCents: t.over_short_cents,
       approvedBy: t.approved_by,
     })),
@@ -125,8 +127,9 @@ export async function reprintZ(
   cashier: Cashier,
   till: TillRow,
   reportsDir: string,
+  parts: ZParts,
 ): Promise<ZReport> {
-  const z = await printZ(ctx, printer, till, reportsDir, true);
+  const z = await printZ(ctx, printer, till, reportsDir, true, parts);
   await recordAudit(ctx, {
     actor: cashier.id,
     action: 'till.zReprint',

@@ -1,39 +1,17 @@
 import { useEffect, useRef } from 'react';
 
-import type { TenderType } from '../../../shared/api/schemas.js';
 import { api } from '../api/client.js';
 import { AccountPanel } from '../screens/account/AccountPanel.js';
-import { Lookup } from '../screens/lookup/Lookup.js';
-import { Done } from '../screens/payment/Done.js';
-import { Payment } from '../screens/payment/Payment.js';
-import { ReceiptScreen } from '../screens/receipt/ReceiptScreen.js';
 import { SignIn } from '../screens/sign-in/SignIn.js';
-import { CloseTill } from '../screens/till/CloseTill.js';
-import { OpenTill } from '../screens/till/OpenTill.js';
-import { DropScreen, PaidOutScreen, RefundScreen, VoidScreen } from '../screens/till/Slips.js';
-import { TillMenu } from '../screens/till/TillMenu.js';
-import { TillsScreen, ZReportScreen } from '../screens/till/Tills.js';
-import { DepositAdmin } from '../screens/deposit/DepositAdmin.js';
-import { EquipmentScreen } from '../screens/equipment/EquipmentScreen.js';
-import { routeEquipmentScan, useEquipment } from '../screens/equipment/store.js';
-import { DepositScreen } from '../screens/deposit/DepositScreen.js';
-import { DepositFinalScreen, DepositRefundScreen } from '../screens/deposit/Payout.js';
-import { DevicesScreen } from '../screens/devices/DevicesScreen.js';
-import { ReprintQueue } from '../screens/devices/ReprintQueue.js';
-import { SyncScreen } from '../screens/sync/SyncScreen.js';
-import { openSyncScreen } from '../screens/sync/store.js';
-import { TodayScreen } from '../screens/today/TodayScreen.js';
 import { useCounter } from '../stores/counter.js';
 import { useSession } from '../stores/session.js';
-import { useTill } from '../stores/till.js';
 import { beep, restoreInput } from './feedback.js';
+import { keyFor, scanHandler, screenDecl, signedInChanged, useGate, views } from './modules.js';
 import { useSerialScans } from './serial-scans.js';
 import { KeyBar } from './KeyBar.js';
 import { StatusBar } from './StatusBar.js';
 import { Toast } from './Toast.js';
 import { focusOf, WedgeDetector, wedgeOptions } from './wedge.js';
-
-const TENDER_KEYS: Record<string, TenderType> = { F2: 'cash', F3: 'check', F4: 'card', F5: 'money_order' };
 
 async function routeScan(code: string): Promise<void> {
   const counter = useCounter.getState();
@@ -47,9 +25,13 @@ async function routeScan(code: string): Promise<void> {
         await counter.showReceipt(route.receiptNumber);
         return;
       case 'gtin':
-      case 'serial':
-        await routeEquipmentScan(route.kind, route.code);
+      case 'serial': {
+        const handle = scanHandler(route.kind);
+        if (handle) return await handle(route.code);
+        beep(440);
+        counter.notify('error', `Nothing on this counter takes the code ${route.code}.`);
         return;
+      }
       case 'unknown':
         beep(440);
         counter.notify('error', route.message);
@@ -95,73 +77,11 @@ function useGlobalKeys(signedIn: boolean): void {
         }
         return;
       }
-      const tender = TENDER_KEYS[e.key];
-      if (tender) {
+      // Every other global key is declared by its module (modules.ts); the key bar shows the same list.
+      const decl = keyFor(e, c.screen);
+      if (decl) {
         e.preventDefault();
-        if (c.screen === 'payment') c.addTender(tender);
-        return;
-      }
-      if (e.ctrlKey && e.key.toLowerCase() === 's' && c.screen !== 'sync') {
-        // The sync monitor; on it, the screen's own Ctrl+S syncs now.
-        e.preventDefault();
-        openSyncScreen();
-        return;
-      }
-      if (e.ctrlKey && e.key.toLowerCase() === 'l') {
-        // Lock: sign out, the till stays open for when the cashier comes back.
-        e.preventDefault();
-        void useSession.getState().signOut();
-        return;
-      }
-      switch (e.key) {
-        case 'F6':
-          e.preventDefault();
-          // The deposit screen works on the open account; a supervisor without one gets the fund screen.
-          if (c.account) useCounter.setState({ screen: 'deposit' });
-          else if (useSession.getState().state?.cashier?.role === 'supervisor')
-            useCounter.setState({ screen: 'depositAdmin' });
-          else c.notify('error', 'Open the customer’s account first (F1), then press F6 for its deposit.');
-          return;
-        case 'F7':
-          e.preventDefault();
-          useEquipment.getState().open();
-          return;
-        case 'F8':
-          e.preventDefault();
-          useCounter.setState({ screen: 'tillMenu' });
-          return;
-        case 'F1':
-          e.preventDefault();
-          c.newCustomer();
-          return;
-        case 'F9':
-          e.preventDefault();
-          void c.reprint(
-            c.screen === 'receipt' || c.screen === 'done'
-              ? c.receipt?.receiptNumber
-              : c.screen === 'today'
-                ? c.today?.payments[c.todaySelected]?.receiptNumber
-                : undefined,
-          );
-          return;
-        case 'F10':
-          e.preventDefault();
-          void c.showToday();
-          return;
-        case 'F11':
-          e.preventDefault();
-          if (useSession.getState().state?.cashier?.role === 'admin')
-            useCounter.setState({ screen: 'devices' });
-          else c.notify('error', 'Devices are set up by an IT admin.');
-          return;
-        case 'F12':
-          e.preventDefault();
-          useCounter.setState({ screen: 'reprintQueue' });
-          return;
-        case 'Escape':
-          e.preventDefault();
-          c.back();
-          return;
+        decl.perform();
       }
     };
     window.addEventListener('keydown', onKey, true);
@@ -197,24 +117,15 @@ export function App(): React.JSX.Element {
   const screen = useCounter((s) => s.screen);
   const account = useCounter((s) => s.account);
   const signedIn = Boolean(state?.cashier);
-  const tillOpen = useTill((s) => Boolean(s.current));
-  const tillLoaded = useTill((s) => s.loaded);
+  const gate = useGate(screen, state?.cashier?.role);
 
   useEffect(() => {
     void useSession.getState().load();
   }, []);
   useEffect(() => {
-    if (signedIn) {
-      void useSession.getState().refreshStatus();
-      // A host that goes away mid-load shows as "service stopped"; the reconnect signs out and reloads.
-      useTill
-        .getState()
-        .load()
-        .catch(() => undefined);
-    } else {
-      useCounter.getState().reset();
-      useTill.setState({ current: null, loaded: false });
-    }
+    if (signedIn) void useSession.getState().refreshStatus();
+    else useCounter.getState().reset();
+    signedInChanged(signedIn);
   }, [signedIn]);
   useGlobalKeys(signedIn);
   useSerialScans(signedIn, routeScan);
@@ -230,50 +141,15 @@ export function App(): React.JSX.Element {
   if (!state) return <div className="loading">Starting…</div>;
   if (!state.cashier) return <SignIn terminal={state.terminal} />;
 
-  const role = state.cashier.role;
-  const needsTill =
-    role !== 'admin' &&
-    tillLoaded &&
-    !tillOpen &&
-    (screen === 'lookup' || screen === 'payment' || screen === 'done');
-  const showAccount =
-    account &&
-    !needsTill &&
-    (screen === 'payment' ||
-      screen === 'done' ||
-      screen === 'refund' ||
-      screen === 'deposit' ||
-      screen === 'depositRefund' ||
-      screen === 'depositFinal' ||
-      screen === 'equipment');
+  const shown = gate ?? screen;
+  const showAccount = account && !gate && screenDecl(screen)?.withAccount;
   return (
     <div className="app">
       <StatusBar />
       <main className={showAccount ? 'work with-account' : 'work'}>
         {showAccount && <AccountPanel account={account} />}
         <section className="task">
-          {needsTill && <OpenTill />}
-          {screen === 'lookup' && !needsTill && <Lookup />}
-          {screen === 'payment' && !needsTill && <Payment />}
-          {screen === 'done' && !needsTill && <Done />}
-          {screen === 'tillMenu' && <TillMenu />}
-          {screen === 'drop' && <DropScreen />}
-          {screen === 'paidOut' && <PaidOutScreen />}
-          {screen === 'refund' && <RefundScreen />}
-          {screen === 'void' && <VoidScreen />}
-          {screen === 'closeTill' && <CloseTill />}
-          {screen === 'tills' && <TillsScreen />}
-          {screen === 'zreport' && <ZReportScreen />}
-          {screen === 'today' && <TodayScreen />}
-          {screen === 'receipt' && <ReceiptScreen />}
-          {screen === 'devices' && <DevicesScreen />}
-          {screen === 'reprintQueue' && <ReprintQueue />}
-          {screen === 'sync' && <SyncScreen />}
-          {screen === 'deposit' && <DepositScreen />}
-          {screen === 'depositRefund' && <DepositRefundScreen />}
-          {screen === 'depositFinal' && <DepositFinalScreen />}
-          {screen === 'depositAdmin' && <DepositAdmin />}
-          {screen === 'equipment' && <EquipmentScreen />}
+          {views.map(({ id, view: View }) => id === shown && <View key={id} />)}
         </section>
       </main>
       <KeyBar />

@@ -56,16 +56,13 @@ export const TillFiguresSchema = z.object({
   refunds: TallySchema,
   drops: TallySchema,
   paidOuts: TallySchema,
-  /** Security deposits collected with tenders in this till. */
-  deposits: TallySchema,
-  /** Deposits paid back to the customer (refunds, and what was left after a final bill), any method. */
-  depositRefunds: TallySchema,
-  /** Equipment orders handed over and paid (amount collected). */
-  equipmentOrders: TallySchema.extend({ cents: CentsSchema }),
-  /** Equipment returns (amount refunded; negative when fees were owed). */
-  equipmentReturns: TallySchema.extend({ cents: CentsSchema }),
-  /** Equipment exchanges (amount collected; negative when refunded). */
-  equipmentExchanges: TallySchema.extend({ cents: CentsSchema }),
+  /**
+   * What other capabilities moved in this till, one line each as they declare it (deposits collected,
+   * equipment returns …): `key` names the line, `cents` may be negative (a return that owed fees).
+   */
+  lines: z.array(
+    z.object({ key: z.string(), label: z.string(), count: z.number().int(), cents: CentsSchema }),
+  ),
   expectedCashCents: CentsSchema,
   expectedChecks: TallySchema,
   expectedMoneyOrders: TallySchema,
