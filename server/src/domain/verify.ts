@@ -2,11 +2,13 @@
  * `npm run server -- verify`: for every terminal, what it posted (every event it pushed, as the terminal
  * sent it) against what the server booked (the transactions applied), to the cent and per tender; plus
  * the server's own invariants: each terminal's seq run has no hole, every journal sums to zero, every
- * account's balance is its opening balance plus what was applied to it, and till closings that disagree.
+ * account's balance is its opening balance plus what was applied to it, till closings that disagree, and
+ * terminals whose audit log head contradicted an anchor the server held.
  */
 import { addCents, formatCents } from '../../../shared/money.js';
 import type { ServerDb } from '../db/connection.js';
 import { rawRows } from '../db/util.js';
+import { anchorAlerts, type AnchorAlert } from './anchors.js';
 import { tillClosings } from './tills.js';
 
 type Totals = { count: number; cents: number; byTender: Record<string, number> };
@@ -29,6 +31,8 @@ export type VerifyReport = {
   unbalancedJournals: string[];
   balanceMismatches: { accountNumber: string; balanceCents: number; expectedCents: number }[];
   tillDifferences: { tillId: string; terminalCode: string; lines: string[] }[];
+  /** Terminals whose audit log head contradicted an anchor the server held (the log was rewritten). */
+  auditAlerts: AnchorAlert[];
 };
 
 const emptyTotals = (): Totals => ({ count: 0, cents: 0, byTender: {} });
@@ -179,12 +183,14 @@ export async function verify(db: ServerDb): Promise<VerifyReport> {
       expectedCents: Number(m.expected),
     })),
     tillDifferences: tills,
+    auditAlerts: await anchorAlerts(k),
   };
   report.ok =
     reports.every((r) => r.differences.length === 0) &&
     report.unbalancedJournals.length === 0 &&
     report.balanceMismatches.length === 0 &&
-    tills.length === 0;
+    tills.length === 0 &&
+    report.auditAlerts.length === 0;
   return report;
 }
 
@@ -207,6 +213,10 @@ export function formatVerifyReport(r: VerifyReport): string {
     );
   for (const t of r.tillDifferences)
     out.push(`TILL ${t.tillId} (${t.terminalCode}) differs: ${t.lines.join('; ')}`);
+  for (const a of r.auditAlerts)
+    out.push(
+      `AUDIT LOG of terminal ${a.terminalId} rewritten: entry #${a.seq} was anchored as ${a.anchoredHash.slice(0, 12)}…, reported ${a.reportedHash.slice(0, 12)}… at ${a.at}`,
+    );
   out.push(
     r.ok ? 'OK: every terminal’s posted totals equal the server’s.' : 'DIFFERENCES found (see above).',
   );
