@@ -5,6 +5,7 @@
  * account's balance is its opening balance plus what was applied to it, till closings that disagree, and
  * terminals whose audit log head contradicted an anchor the server held.
  */
+import { CentsSchema } from '../../../shared/api/schemas.js';
 import { addCents, formatCents } from '../../../shared/money.js';
 import type { ServerDb } from '../db/connection.js';
 import { rawRows } from '../db/util.js';
@@ -36,6 +37,12 @@ export type VerifyReport = {
 };
 
 const emptyTotals = (): Totals => ({ count: 0, cents: 0, byTender: {} });
+
+/** An amount as a terminal sent it, counted only when it is one the wire allows (a rejected event may hold anything). */
+const wireCents = (v: unknown): number => {
+  const parsed = CentsSchema.safeParse(v);
+  return parsed.success ? parsed.data : 0;
+};
 
 export async function verify(db: ServerDb): Promise<VerifyReport> {
   const k = db.knex;
@@ -85,12 +92,12 @@ export async function verify(db: ServerDb): Promise<VerifyReport> {
         receiptNumber?: unknown;
         tenders?: { type?: unknown; amountCents?: unknown }[];
       };
-      const cents = Number.isSafeInteger(p.appliedCents) ? (p.appliedCents as number) : 0;
+      const cents = wireCents(p.appliedCents);
       posted.count++;
       posted.cents = addCents(posted.cents, cents);
       for (const tender of Array.isArray(p.tenders) ? p.tenders : []) {
         const type = String(tender.type);
-        const amount = Number.isSafeInteger(tender.amountCents) ? (tender.amountCents as number) : 0;
+        const amount = wireCents(tender.amountCents);
         posted.byTender[type] = addCents(posted.byTender[type] ?? 0, amount);
       }
       if (e.status !== 'applied')
