@@ -3,7 +3,17 @@ import { z } from 'zod';
 
 import { containsCardNumber } from '../validators/luhn.js';
 
-export const CentsSchema = z.number().int('Amounts are whole cents.').safe();
+/**
+ * Any single amount that crosses a process boundary: whole cents within ±$1,000,000,000. The bound
+ * keeps every sum a server or report makes of them (tens of thousands at the limit) a safe integer;
+ * an amount near 2^53 from a bent terminal would otherwise be stored and break the first total.
+ */
+export const MAX_WIRE_CENTS = 100_000_000_000;
+export const CentsSchema = z
+  .number()
+  .int('Amounts are whole cents.')
+  .min(-MAX_WIRE_CENTS, 'The amount is out of range.')
+  .max(MAX_WIRE_CENTS, 'The amount is out of range.');
 export const PositiveCentsSchema = CentsSchema.positive('The amount must be more than zero.').max(
   99_999_999,
   'The amount is too large for the counter.',

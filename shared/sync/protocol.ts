@@ -78,10 +78,25 @@ export const PushEventSchema = z
   .strict();
 export type PushEvent = z.infer<typeof PushEventSchema>;
 
+/**
+ * The head of the terminal's hash-chained audit log: the last entry's number and hash. The server keeps
+ * it as an anchor, so a log cut short or rewritten (with its chain recomputed) on the counter no longer
+ * matches what the server saw.
+ */
+export const AuditHeadSchema = z
+  .object({
+    seq: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+    hash: z.string().regex(/^[0-9a-f]{64}$/),
+  })
+  .strict();
+export type AuditHead = z.infer<typeof AuditHeadSchema>;
+
 export const PushRequestSchema = z
   .object({
     terminalId: z.string().min(1).max(64),
     events: z.array(PushEventSchema).min(1).max(MAX_PUSH_EVENTS),
+    /** Absent from counters that predate anchoring. */
+    auditHead: AuditHeadSchema.optional(),
   })
   .strict()
   .superRefine((req, ctx) => {
@@ -119,6 +134,21 @@ export const PushResponseSchema = z.object({
   lastSeq: z.number().int(),
 });
 export type PushResponse = z.infer<typeof PushResponseSchema>;
+
+// ---- audit anchor ----
+
+/** A head sent on its own, when the log moved but there was nothing to push (sign-ins, reprints…). */
+export const AnchorRequestSchema = z
+  .object({ terminalId: z.string().min(1).max(64), auditHead: AuditHeadSchema })
+  .strict();
+export type AnchorRequest = z.infer<typeof AnchorRequestSchema>;
+
+export const AnchorSchema = AuditHeadSchema.extend({ receivedAt: z.string() });
+export type Anchor = z.infer<typeof AnchorSchema>;
+
+/** The server's latest anchor of this terminal's log (null before its first). */
+export const AnchorResponseSchema = z.object({ anchor: AnchorSchema.nullable() });
+export type AnchorResponse = z.infer<typeof AnchorResponseSchema>;
 
 // ---- pull ----
 

@@ -1,7 +1,8 @@
 /** Till handlers: open, drop, paid-out, void, refund, blind close and Z report, the supervisor's view, audit check. */
 import type { tillChannels } from '../../../shared/api/channels/till.js';
 import { afterCommit, receiptOf } from '../../kernel/effects.js';
-import { recordAudit, verifyAuditChain } from '../../services/audit/audit.js';
+import { recordAudit } from '../../services/audit/audit.js';
+import { verifyCounterAudit } from '../../services/audit/verify.js';
 import { closeTill } from '../../services/till/close.js';
 import {
   dropPosting,
@@ -101,13 +102,22 @@ export function tillHandlers(
       return reprintZ(ctx, devices.printer(), cashier, till, reportsDir, zParts);
     },
     'audit.verify': async (_input, session) => {
-      const result = await verifyAuditChain(ctx.db);
+      const report = await verifyCounterAudit(ctx.db, () => deps.sync.serverAnchor());
+      const anchorOk = report.anchor ? report.anchor.ok : null;
       await recordAudit(ctx, {
         actor: cashierOf(session).id,
         action: 'audit.verify',
-        details: { ok: result.ok, entries: result.entries },
+        details: { ok: report.chain.ok, entries: report.chain.entries, anchorOk },
       });
-      return result;
+      return {
+        ...report.chain,
+        anchor: report.anchor?.ok
+          ? `Matches the server's anchor at entry #${report.anchor.seq}.`
+          : report.anchor
+            ? `Audit log ${report.anchor.kind.toUpperCase()}: ${report.anchor.reason}.`
+            : `Not compared with the server's anchor: ${report.anchorNote ?? 'unknown'}.`,
+        anchorOk,
+      };
     },
   };
 }

@@ -140,3 +140,42 @@ export async function verifyAuditChain(db: Knex): Promise<AuditVerification> {
     };
   return { ok: true, entries: rows.length };
 }
+
+/** The last entry's number and hash (null for an empty log): what the server keeps as an anchor. */
+export async function auditHead(db: Knex | Knex.Transaction): Promise<{ seq: number; hash: string } | null> {
+  const row = (await db('audit_log').orderBy('seq', 'desc').first('seq', 'hash')) as
+    { seq: number; hash: string } | undefined;
+  return row ? { seq: row.seq, hash: row.hash } : null;
+}
+
+export type AnchorCheck =
+  { ok: true; seq: number } | { ok: false; kind: 'truncated' | 'rewritten'; seq: number; reason: string };
+
+/**
+ * Compares the local log with the server's latest anchor of it. A chain that verifies from the start
+ * and holds the anchored hash at the anchored number holds every entry before it too; so one anchor,
+ * the latest, is enough.
+ */
+export async function checkAnchor(
+  db: Knex,
+  anchor: { seq: number; hash: string; receivedAt: string },
+): Promise<AnchorCheck> {
+  const row = (await db('audit_log').where('seq', anchor.seq).first('hash')) as { hash: string } | undefined;
+  if (!row) {
+    const head = await auditHead(db);
+    return {
+      ok: false,
+      kind: 'truncated',
+      seq: anchor.seq,
+      reason: `the log ends at entry #${head?.seq ?? 0}, but the server holds an anchor at entry #${anchor.seq} (received ${anchor.receivedAt}): entries were removed from the end`,
+    };
+  }
+  if (row.hash !== anchor.hash)
+    return {
+      ok: false,
+      kind: 'rewritten',
+      seq: anchor.seq,
+      reason: `entry #${anchor.seq} does not have the hash the server anchored on ${anchor.receivedAt}: the log was rewritten and its chain recomputed`,
+    };
+  return { ok: true, seq: anchor.seq };
+}

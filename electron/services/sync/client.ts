@@ -4,10 +4,13 @@
  * at all (network) and, if it answered, its status, code and message.
  */
 import {
+  AnchorResponseSchema,
   EnrollResponseSchema,
   PullResponseSchema,
   PushResponseSchema,
   ServerErrorBodySchema,
+  type AnchorRequest,
+  type AnchorResponse,
   type EnrollRequest,
   type EnrollResponse,
   type PullResponse,
@@ -129,6 +132,21 @@ export async function pushRequest(
     opts,
   );
   return check(PushResponseSchema, body, 'push');
+}
+
+/** Sends the audit log's head on its own (`req`), or only reads the server's latest anchor (null). */
+export async function anchorRequest(
+  serverUrl: string,
+  token: string,
+  req: AnchorRequest | null,
+  opts: SyncClientOptions,
+): Promise<AnchorResponse> {
+  const body = await request(
+    joinUrl(serverUrl, '/v1/sync/anchor'),
+    req ? { method: 'POST', body: JSON.stringify(req), token } : { method: 'GET', token },
+    opts,
+  );
+  return check(AnchorResponseSchema, body, 'anchor');
 }
 
 /**

@@ -12,6 +12,7 @@ import { appendAudit } from '../audit/audit.js';
 import type { ServiceContext } from '../context.js';
 import { outboxStats } from '../outbox/outbox.js';
 import { enrollRequest, joinUrl, SyncRequestError } from './client.js';
+import { lookUpAnchor, type AnchorLookup } from './anchor.js';
 import { fileCredentialStore, type CredentialStore, type Enrollment } from './credentials.js';
 import { nextSeqForEnrollment, summarize } from './queue.js';
 import { resolveHeld, retryHeld } from './review.js';
@@ -41,6 +42,8 @@ export type CounterSync = {
   /** A supervisor marks a held event resolved, with the reason; audited. */
   resolveHeld(id: string, actor: string, reason: string): Promise<{ id: string; resolvedAt: string }>;
   pullNow(): Promise<PullResult>;
+  /** The server's latest anchor of this counter's audit log (for the audit check). */
+  serverAnchor(): Promise<AnchorLookup>;
   close(): Promise<void>;
 };
 
@@ -314,6 +317,7 @@ export function createSync(
         throw err;
       }
     },
+    serverAnchor: () => lookUpAnchor(effective(), workerOptions.requestTimeoutMs),
     async close() {
       closed = true;
       await ready;

@@ -11,7 +11,8 @@ import type { Logger } from 'pino';
 import { MAX_PUSH_EVENTS, type PushEvent, type PushResponse } from '../../../shared/sync/protocol.js';
 
 import { invalidatePolicies } from '../ledger/policies.js';
-import { pullRequest, pushRequest, snapshotRequest, SyncRequestError } from './client.js';
+import { auditHead } from '../audit/audit.js';
+import { anchorRequest, pullRequest, pushRequest, snapshotRequest, SyncRequestError } from './client.js';
 import type { Enrollment } from './credentials.js';
 import {
   fitBytes,
@@ -98,6 +99,10 @@ export class SyncWorker {
   private pullWaiters: Deferred<PullOutcome>[] = [];
   private readonly abort = new AbortController();
   private loop: Promise<void> | null = null;
+  /** The audit head the server last received from this worker (its anchor); null before the first. */
+  private anchored: string | null = null;
+  /** A server without the anchor route (older than this counter) answered 404: don't ask again. */
+  private anchorUnsupported = false;
 
   constructor(
     private readonly db: Knex,
@@ -180,6 +185,7 @@ export class SyncWorker {
         this.succeeded();
         if (sent > 0) continue; // more may be queued: keep draining before anything else
         if (this.pullRequested || Date.now() >= this.nextPullAt) await this.pullAll(enrollment);
+        await this.anchorIfMoved(enrollment);
         await this.sleep(this.nextPullAt - Date.now());
       } catch (err) {
         if (this.closed) break;
@@ -227,14 +233,20 @@ export class SyncWorker {
     const rows = fitBytes(await readQueued(this.db, this.batchSize, afterSeq), this.opts.pushMaxBytes);
     if (rows.length === 0) return null;
     const events = rows.map(toPushEvent);
+    const head = await auditHead(this.db);
     const answer = pushRequest(
       enrollment.serverUrl,
       enrollment.token,
-      { terminalId: enrollment.terminalId, events },
+      { terminalId: enrollment.terminalId, events, ...(head ? { auditHead: head } : {}) },
       { timeoutMs: this.opts.requestTimeoutMs, signal: this.abort.signal },
     );
     // Awaited in order by pushAll; this only keeps an answer nobody waits for any more from going unhandled.
-    answer.catch(() => undefined);
+    answer.then(
+      () => {
+        if (head) this.anchored = head.hash;
+      },
+      () => undefined,
+    );
     return { events, first: rows[0]!.seq, last: rows[rows.length - 1]!.seq, answer };
   }
 
@@ -315,6 +327,28 @@ export class SyncWorker {
         this.now().toISOString(),
       );
       throw err;
+    }
+  }
+
+  /**
+   * Sends the audit head on its own when the log moved since the server last saw it and nothing was
+   * pushed (sign-ins, reprints, settings write audit entries but no events).
+   */
+  private async anchorIfMoved(enrollment: Enrollment): Promise<void> {
+    if (this.anchorUnsupported) return;
+    const head = await auditHead(this.db);
+    if (!head || head.hash === this.anchored) return;
+    try {
+      await anchorRequest(
+        enrollment.serverUrl,
+        enrollment.token,
+        { terminalId: enrollment.terminalId, auditHead: head },
+        { timeoutMs: this.opts.requestTimeoutMs, signal: this.abort.signal },
+      );
+      this.anchored = head.hash;
+    } catch (err) {
+      if (err instanceof SyncRequestError && err.status === 404) this.anchorUnsupported = true;
+      else throw err;
     }
   }
 

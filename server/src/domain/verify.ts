@@ -2,11 +2,14 @@
  * `npm run server -- verify`: for every terminal, what it posted (every event it pushed, as the terminal
  * sent it) against what the server booked (the transactions applied), to the cent and per tender; plus
  * the server's own invariants: each terminal's seq run has no hole, every journal sums to zero, every
- * account's balance is its opening balance plus what was applied to it, and till closings that disagree.
+ * account's balance is its opening balance plus what was applied to it, till closings that disagree, and
+ * terminals whose audit log head contradicted an anchor the server held.
  */
+import { CentsSchema } from '../../../shared/api/schemas.js';
 import { addCents, formatCents } from '../../../shared/money.js';
 import type { ServerDb } from '../db/connection.js';
 import { rawRows } from '../db/util.js';
+import { anchorAlerts, type AnchorAlert } from './anchors.js';
 import { tillClosings } from './tills.js';
 
 type Totals = { count: number; cents: number; byTender: Record<string, number> };
@@ -29,9 +32,17 @@ export type VerifyReport = {
   unbalancedJournals: string[];
   balanceMismatches: { accountNumber: string; balanceCents: number; expectedCents: number }[];
   tillDifferences: { tillId: string; terminalCode: string; lines: string[] }[];
+  /** Terminals whose audit log head contradicted an anchor the server held (the log was rewritten). */
+  auditAlerts: AnchorAlert[];
 };
 
 const emptyTotals = (): Totals => ({ count: 0, cents: 0, byTender: {} });
+
+/** An amount as a terminal sent it, counted only when it is one the wire allows (a rejected event may hold anything). */
+const wireCents = (v: unknown): number => {
+  const parsed = CentsSchema.safeParse(v);
+  return parsed.success ? parsed.data : 0;
+};
 
 export async function verify(db: ServerDb): Promise<VerifyReport> {
   const k = db.knex;
@@ -81,12 +92,12 @@ export async function verify(db: ServerDb): Promise<VerifyReport> {
         receiptNumber?: unknown;
         tenders?: { type?: unknown; amountCents?: unknown }[];
       };
-      const cents = Number.isSafeInteger(p.appliedCents) ? (p.appliedCents as number) : 0;
+      const cents = wireCents(p.appliedCents);
       posted.count++;
       posted.cents = addCents(posted.cents, cents);
       for (const tender of Array.isArray(p.tenders) ? p.tenders : []) {
         const type = String(tender.type);
-        const amount = Number.isSafeInteger(tender.amountCents) ? (tender.amountCents as number) : 0;
+        const amount = wireCents(tender.amountCents);
         posted.byTender[type] = addCents(posted.byTender[type] ?? 0, amount);
       }
       if (e.status !== 'applied')
@@ -179,12 +190,14 @@ export async function verify(db: ServerDb): Promise<VerifyReport> {
       expectedCents: Number(m.expected),
     })),
     tillDifferences: tills,
+    auditAlerts: await anchorAlerts(k),
   };
   report.ok =
     reports.every((r) => r.differences.length === 0) &&
     report.unbalancedJournals.length === 0 &&
     report.balanceMismatches.length === 0 &&
-    tills.length === 0;
+    tills.length === 0 &&
+    report.auditAlerts.length === 0;
   return report;
 }
 
@@ -207,6 +220,10 @@ export function formatVerifyReport(r: VerifyReport): string {
     );
   for (const t of r.tillDifferences)
     out.push(`TILL ${t.tillId} (${t.terminalCode}) differs: ${t.lines.join('; ')}`);
+  for (const a of r.auditAlerts)
+    out.push(
+      `AUDIT LOG of terminal ${a.terminalId} rewritten: entry #${a.seq} was anchored as ${a.anchoredHash.slice(0, 12)}…, reported ${a.reportedHash.slice(0, 12)}… at ${a.at}`,
+    );
   out.push(
     r.ok ? 'OK: every terminal’s posted totals equal the server’s.' : 'DIFFERENCES found (see above).',
   );

@@ -1,9 +1,17 @@
 /** The terminal-facing sync routes: push, pull, and the reconciliation of one of its tills. */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 
-import { PullQuerySchema, PushRequestSchema, SnapshotQuerySchema } from '../../../shared/sync/protocol.js';
+import {
+  AnchorRequestSchema,
+  PullQuerySchema,
+  PushRequestSchema,
+  SnapshotQuerySchema,
+  type AuditHead,
+} from '../../../shared/sync/protocol.js';
+import { latestAnchor, recordAnchor } from '../domain/anchors.js';
 import { pullPage } from '../domain/changes.js';
+import type { TerminalRow } from '../domain/batch.js';
 import { applyPush } from '../domain/push.js';
 import { snapshotStream } from '../domain/snapshot.js';
 import { tillClosings } from '../domain/tills.js';
@@ -11,6 +19,20 @@ import { HttpError } from '../http-error.js';
 import { authTerminal, parse, type RouteContext } from './context.js';
 
 export function syncRoutes(app: FastifyInstance, ctx: RouteContext): void {
+  async function anchor(req: FastifyRequest, terminal: TerminalRow, head: AuditHead): Promise<void> {
+    const alert = await recordAnchor(ctx.db, terminal.id, head, ctx.now());
+    if (alert)
+      req.log.error(
+        {
+          terminal: terminal.code,
+          seq: alert.seq,
+          anchored: alert.anchoredHash,
+          reported: alert.reportedHash,
+        },
+        'audit log rewritten on a terminal: its head contradicts the anchor the server holds',
+      );
+  }
+
   app.post('/v1/sync/push', async (req) => {
     const terminal = await authTerminal(ctx, req);
     const body = parse(PushRequestSchema, req.body, 'push');
@@ -25,6 +47,7 @@ export function syncRoutes(app: FastifyInstance, ctx: RouteContext): void {
         );
       },
     });
+    if (body.auditHead) await anchor(req, terminal, body.auditHead);
     req.log.debug(
       {
         terminal: terminal.code,
@@ -40,6 +63,20 @@ export function syncRoutes(app: FastifyInstance, ctx: RouteContext): void {
         'event rejected',
       );
     return result;
+  });
+
+  app.post('/v1/sync/anchor', async (req) => {
+    const terminal = await authTerminal(ctx, req);
+    const body = parse(AnchorRequestSchema, req.body, 'anchor');
+    if (body.terminalId !== terminal.id)
+      throw new HttpError(403, 'WRONG_TERMINAL', 'This token belongs to another terminal.');
+    await anchor(req, terminal, body.auditHead);
+    return { anchor: await latestAnchor(ctx.db.knex, terminal.id) };
+  });
+
+  app.get('/v1/sync/anchor', async (req) => {
+    const terminal = await authTerminal(ctx, req);
+    return { anchor: await latestAnchor(ctx.db.knex, terminal.id) };
   });
 
   app.get('/v1/sync/pull', async (req, reply) => {

@@ -202,6 +202,9 @@ export const tillChannels = {
       brokenAt: z.number().int().optional(),
       id: z.string().optional(),
       reason: z.string().optional(),
+      /** The log against the server's anchor of it, in words; anchorOk null when not compared. */
+      anchor: z.string(),
+      anchorOk: z.boolean().nullable(),
     }),
     access: ['supervisor', 'admin'],
   },

@@ -36,9 +36,9 @@ export function TillsScreen(): React.JSX.Element {
           .call('audit.verify', {})
           .then((r) =>
             setAudit(
-              r.ok
+              (r.ok
                 ? `Audit chain intact: ${r.entries} entries.`
-                : `Audit chain BROKEN at entry #${r.brokenAt} (${r.id}): ${r.reason}.`,
+                : `Audit chain BROKEN at entry #${r.brokenAt} (${r.id}): ${r.reason}.`) + ` ${r.anchor}`,
             ),
           );
       } else return;
