@@ -7,6 +7,7 @@ import { useState } from 'react';
 
 import { fieldErrorsOf } from '../stores/till.js';
 import { ApprovalFields, type ApprovalDraft } from './ApprovalFields.js';
+import { Field } from './Field.js';
 
 export type SubmitForm<T> = {
   errors: Record<string, string>;
@@ -120,4 +121,33 @@ export function SubmitBlock<T>({
       </SubmitButton>
     </>
   );
+}
+
+type FormFieldProps<T> = {
+  form: SubmitForm<T>;
+  value: string;
+  onChange(v: string): void;
+  onEnter(): void;
+  testId: string;
+  label?: string;
+  autoFocus?: boolean;
+};
+
+/** The amount a slip pays out: big, decimal, its error from the `amountCents` field. */
+export function AmountField<T>({ form, label = 'Amount', autoFocus = true, ...p }: FormFieldProps<T>) {
+  return (
+    <Field
+      {...p}
+      label={label}
+      autoFocus={autoFocus}
+      inputMode="decimal"
+      size="big"
+      error={form.errors.amountCents}
+    />
+  );
+}
+
+/** Why the money moves (it prints on the slip): at most 200 characters, its error from `reason`. */
+export function ReasonField<T>({ form, label = 'Reason', autoFocus = false, ...p }: FormFieldProps<T>) {
+  return <Field {...p} label={label} autoFocus={autoFocus} maxLength={200} error={form.errors.reason} />;
 }

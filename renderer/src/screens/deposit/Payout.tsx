@@ -14,7 +14,7 @@ import { api } from '../../api/client.js';
 import { withApproval } from '../../components/ApprovalFields.js';
 import { Field } from '../../components/Field.js';
 import { Money, MoneyRow } from '../../components/Money.js';
-import { SubmitBlock, useSubmitForm } from '../../components/SubmitForm.js';
+import { ReasonField, SubmitBlock, useSubmitForm } from '../../components/SubmitForm.js';
 import { useCounter } from '../../stores/counter.js';
 import { useSession } from '../../stores/session.js';
 import { useTill } from '../../stores/till.js';
@@ -144,13 +144,12 @@ export function DepositRefundScreen(): React.JSX.Element {
         />
       </div>
       <div className="wide-field">
-        <Field
+        <ReasonField
+          form={f}
           label="Reason (prints on the slip)"
           value={reason}
           onChange={setReason}
-          maxLength={200}
           testId="deposit-refund-reason"
-          error={f.errors.reason}
           onEnter={submit}
         />
       </div>

@@ -6,9 +6,8 @@ import { formatCents, parseAmount, centsToInput } from '../../../../shared/money
 import { api } from '../../api/client.js';
 import { withApproval } from '../../components/ApprovalFields.js';
 import { DenominationCount, toCounts } from '../../components/DenominationCount.js';
-import { Field } from '../../components/Field.js';
 import { Money } from '../../components/Money.js';
-import { SubmitBlock, useSubmitForm } from '../../components/SubmitForm.js';
+import { AmountField, ReasonField, SubmitBlock, useSubmitForm } from '../../components/SubmitForm.js';
 import { useCounter } from '../../stores/counter.js';
 import { useSession } from '../../stores/session.js';
 import { useTill } from '../../stores/till.js';
@@ -90,26 +89,8 @@ export function PaidOutScreen(): React.JSX.Element {
         Cash taken out of the drawer for an expense. Keep the receipt for it with the slip.
       </p>
       <div className="row">
-        <Field
-          label="Amount"
-          value={amount}
-          onChange={setAmount}
-          autoFocus
-          inputMode="decimal"
-          size="big"
-          testId="paid-out-amount"
-          error={f.errors.amountCents}
-          onEnter={submit}
-        />
-        <Field
-          label="Reason"
-          value={reason}
-          onChange={setReason}
-          maxLength={200}
-          testId="paid-out-reason"
-          error={f.errors.reason}
-          onEnter={submit}
-        />
+        <AmountField form={f} value={amount} onChange={setAmount} testId="paid-out-amount" onEnter={submit} />
+        <ReasonField form={f} value={reason} onChange={setReason} testId="paid-out-reason" onEnter={submit} />
       </div>
       <SubmitBlock form={f} needsApproval={supervisorNeeded()} onSubmit={submit} testId="paid-out-submit">
         Record paid-out
@@ -154,15 +135,12 @@ export function RefundScreen(): React.JSX.Element {
         {account.name} has a credit of <Money cents={credit} symbol />.
       </p>
       <div className="row">
-        <Field
+        <AmountField
+          form={f}
           label="Refund amount"
           value={amount}
           onChange={setAmount}
-          autoFocus
-          inputMode="decimal"
-          size="big"
           testId="refund-amount"
-          error={f.errors.amountCents}
           onEnter={submit}
         />
         <label className="field">
@@ -177,15 +155,7 @@ export function RefundScreen(): React.JSX.Element {
           </select>
           {f.errors.method && <span className="error">{f.errors.method}</span>}
         </label>
-        <Field
-          label="Reason"
-          value={reason}
-          onChange={setReason}
-          maxLength={200}
-          testId="refund-reason"
-          error={f.errors.reason}
-          onEnter={submit}
-        />
+        <ReasonField form={f} value={reason} onChange={setReason} testId="refund-reason" onEnter={submit} />
       </div>
       <SubmitBlock
         form={f}
@@ -224,14 +194,12 @@ export function VoidScreen(): React.JSX.Element {
       <p className="muted">
         The payment is reversed (never edited). Give back what the customer paid with; the receipt says VOID.
       </p>
-      <Field
-        label="Reason"
+      <ReasonField
+        form={f}
         value={reason}
         onChange={setReason}
         autoFocus
-        maxLength={200}
         testId="void-reason"
-        error={f.errors.reason}
         onEnter={submit}
       />
       <SubmitBlock form={f} needsApproval={supervisorNeeded()} onSubmit={submit} testId="void-submit">
