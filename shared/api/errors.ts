@@ -68,12 +68,22 @@ export class CounterError extends Error {
 /** The shape of every reply: a value or a typed error, never a thrown exception across the boundary. */
 export type Reply<T> = { ok: true; value: T } | { ok: false; error: ApiErrorShape };
 
-/** Turns the first zod issue into a sentence; the path becomes the field. */
-export function errorFromZod(error: z.ZodError): CounterError {
+/**
+ * Turns the first zod issue into a sentence; the path becomes the field, under `field` when the value
+ * checked is one named input rather than the whole request.
+ */
+export function errorFromZod(error: z.ZodError, field?: string): CounterError {
   const details = error.issues.map((issue) => ({
-    field: issue.path.map(String).join('.') || 'input',
+    field: [field, ...issue.path.map(String)].filter(Boolean).join('.') || 'input',
     message: issue.message,
   }));
-  const first = details[0] ?? { field: 'input', message: 'Invalid input.' };
+  const first = details[0] ?? { field: field || 'input', message: 'Invalid input.' };
   return new CounterError('INVALID_INPUT', first.message, first.field, details);
+}
+
+/** `value` checked by `schema`, or INVALID_INPUT naming `field` (and the path inside it). */
+export function parseInput<T>(schema: z.ZodType<T>, value: unknown, field: string): T {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  throw errorFromZod(result.error, field);
 }

@@ -19,7 +19,6 @@ import {
   refundEligibility,
   type DepositPolicy,
 } from '../../../shared/domain/deposits.js';
-import type { JournalLine } from '../../../shared/domain/tenders.js';
 import { addCents, formatMoney, subCents, type Cents } from '../../../shared/money.js';
 import type { DepositMovementData } from '../../../shared/sync/deposits.js';
 import { definePosting, type Plan, type Posted, type PostingTx } from '../../kernel/posting.js';
@@ -50,27 +49,29 @@ export type ApplyFinalInput = Omit<RefundInput, 'amountCents' | 'reason' | 'meth
 
 const overLimit = (limits: Limits) => `a refund over ${formatMoney(limits.refundApprovalOverCents)}`;
 
+/** Both payouts are keyed by what the cashier asked for; the limits in force are not part of it. */
+const keyedByInput = {
+  fingerprint: (i: { input: unknown }) => i.input,
+  requestId: (i: { input: { requestId: string } }) => i.input.requestId,
+  approval: (i: { input: { approval?: Approval | undefined } }) => i.input.approval,
+};
+
 export const depositRefundPosting = definePosting<{ input: RefundInput; limits: Limits }, PayoutResult>({
   name: 'deposit.refund',
-  fingerprint: (i) => i.input,
-  requestId: (i) => i.input.requestId,
-  approval: (i) => i.input.approval,
+  ...keyedByInput,
   async plan(tx, { input, limits }) {
-    const { trx } = tx;
     const today = tx.businessDate;
-    const till = await tx.openTill();
-    const account = await getAccountRow(trx, input.accountNumber, { withPending: true });
-    const settings = await loadDepositSettings(trx);
-    const dep = await loadOpenDeposit(trx, input.accountNumber, input.depositId);
-    const policy = policyById(settings, dep.policyId);
-    const history = await historyOf(trx, input.accountNumber, today);
+    const basis = await payoutBasis(tx, input);
+    const { till, settings, dep, policy, balance } = basis;
+    const history = await historyOf(tx.trx, input.accountNumber, today);
     const eligibility = refundEligibility(policy, history.payments, today);
     const payout = payoutOf(dep, policy, settings.rates, today, 'refund', input.amountCents);
-    if (input.method === 'cash' && payout.paidOutCents > (await tx.drawerCash(till.id)))
-      throw new CounterError(
-        'INVALID_INPUT',
+    if (input.method === 'cash')
+      await checkDrawerCash(
+        tx,
+        till.id,
+        payout.paidOutCents,
         `There is not enough cash in the drawer for ${formatMoney(payout.paidOutCents)}: use a check request or credit it to the account.`,
-        'method',
       );
     const approver = tx.approvalIf(
       payout.paidOutCents > limits.refundApprovalOverCents || !eligibility.eligible,
@@ -79,21 +80,10 @@ export const depositRefundPosting = definePosting<{ input: RefundInput; limits: 
         : overLimit(limits),
     );
     const principalHeld = depositBalances(dep).principalHeldCents;
-    const balance = addCents(account.balance_cents, account.pending_cents ?? 0);
     return payoutPlan(tx, {
       kind: 'refund',
-      dep,
-      policy,
-      accountName: account.name,
-      tillId: till.id,
+      ...basis,
       payout,
-      journal: depositPayoutJournal(input.accountNumber, {
-        interestCents: payout.interestCents,
-        paidOutCents: payout.paidOutCents,
-        appliedToBillCents: 0,
-        refundCents: payout.paidOutCents,
-        method: input.method,
-      }),
       method: input.method,
       appliedToBillCents: 0,
       refundCents: payout.paidOutCents,
@@ -119,48 +109,32 @@ export const depositRefundPosting = definePosting<{ input: RefundInput; limits: 
 
 export const finalBillPosting = definePosting<{ input: ApplyFinalInput; limits: Limits }, PayoutResult>({
   name: 'deposit.applyFinal',
-  fingerprint: (i) => i.input,
-  requestId: (i) => i.input.requestId,
-  approval: (i) => i.input.approval,
+  ...keyedByInput,
   async plan(tx, { input, limits }) {
-    const { trx } = tx;
-    const today = tx.businessDate;
-    const till = await tx.openTill();
-    const account = await getAccountRow(trx, input.accountNumber, { withPending: true });
-    if (account.status !== 'closed')
-      throw new CounterError(
-        'CONFLICT',
-        `Account ${input.accountNumber} is ${account.status}: the deposit goes to the final bill only when service has ended (account closed). Refund it instead.`,
-        'accountNumber',
-      );
-    const settings = await loadDepositSettings(trx);
-    const dep = await loadOpenDeposit(trx, input.accountNumber, input.depositId);
-    const policy = policyById(settings, dep.policyId);
-    const payout = payoutOf(dep, policy, settings.rates, today, 'applied');
-    const balance = addCents(account.balance_cents, account.pending_cents ?? 0);
+    const basis = await payoutBasis(tx, input, (acc) => {
+      if (acc.status !== 'closed')
+        throw new CounterError(
+          'CONFLICT',
+          `Account ${input.accountNumber} is ${acc.status}: the deposit goes to the final bill only when service has ended (account closed). Refund it instead.`,
+          'accountNumber',
+        );
+    });
+    const { till, settings, dep, policy, balance } = basis;
+    const payout = payoutOf(dep, policy, settings.rates, tx.businessDate, 'applied');
     const held = subCents(payout.paidOutCents, payout.interestCents);
     const fba = finalBillApplication(held, payout.interestCents, balance);
-    if (input.method === 'cash' && fba.refundCents > (await tx.drawerCash(till.id)))
-      throw new CounterError(
-        'INVALID_INPUT',
+    if (input.method === 'cash')
+      await checkDrawerCash(
+        tx,
+        till.id,
+        fba.refundCents,
         `There is not enough cash in the drawer for the ${formatMoney(fba.refundCents)} left over: use a check request.`,
-        'method',
       );
     const approver = tx.approvalIf(fba.refundCents > limits.refundApprovalOverCents, overLimit(limits));
     return payoutPlan(tx, {
       kind: 'apply',
-      dep,
-      policy,
-      accountName: account.name,
-      tillId: till.id,
+      ...basis,
       payout,
-      journal: depositPayoutJournal(input.accountNumber, {
-        interestCents: payout.interestCents,
-        paidOutCents: payout.paidOutCents,
-        appliedToBillCents: fba.appliedToBillCents,
-        refundCents: fba.refundCents,
-        method: input.method,
-      }),
       method: input.method,
       appliedToBillCents: fba.appliedToBillCents,
       refundCents: fba.refundCents,
@@ -180,14 +154,40 @@ export const finalBillPosting = definePosting<{ input: ApplyFinalInput; limits: 
   },
 });
 
+type AccountRow = Awaited<ReturnType<typeof getAccountRow>>;
+
+/**
+ * What both payouts read first, inside the posting's transaction: the open till, the account (with what
+ * this counter has pending on it; `checkAccount` refuses it before the deposit is looked up), the open
+ * deposit and its policy, and the balance owed.
+ */
+async function payoutBasis(
+  tx: PostingTx,
+  input: { accountNumber: string; depositId: string },
+  checkAccount?: (account: AccountRow) => void,
+) {
+  const till = await tx.openTill();
+  const account = await getAccountRow(tx.trx, input.accountNumber, { withPending: true });
+  checkAccount?.(account);
+  const settings = await loadDepositSettings(tx.trx);
+  const dep = await loadOpenDeposit(tx.trx, input.accountNumber, input.depositId);
+  const policy = policyById(settings, dep.policyId);
+  const balance = addCents(account.balance_cents, account.pending_cents ?? 0);
+  return { till, account, settings, dep, policy, balance };
+}
+
+/** A cash payout needs that much cash in the drawer, counted inside the transaction. */
+async function checkDrawerCash(tx: PostingTx, tillId: string, cents: Cents, message: string): Promise<void> {
+  if (cents > (await tx.drawerCash(tillId))) throw new CounterError('INVALID_INPUT', message, 'method');
+}
+
 type PayoutArgs = {
   kind: 'refund' | 'apply';
   dep: DepositRow;
   policy: DepositPolicy;
-  accountName: string;
-  tillId: string;
+  account: { name: string };
+  till: { id: string };
   payout: Payout;
-  journal: JournalLine[];
   method: RefundMethod;
   appliedToBillCents: Cents;
   refundCents: Cents;
@@ -205,8 +205,18 @@ const PAYOUT_LABEL: Record<RefundMethod, string> = {
 };
 
 /** The posting of a payout: transaction, cash out of the drawer, movement and credits, receipt, event. */
-function payoutPlan(tx: PostingTx, a: PayoutArgs): Plan<PayoutResult> {
-  const accountNumber = a.dep.accountNumber;
+function payoutPlan(tx: PostingTx, args: PayoutArgs): Plan<PayoutResult> {
+  const accountNumber = args.dep.accountNumber;
+  const a = {
+    ...args,
+    journal: depositPayoutJournal(accountNumber, {
+      interestCents: args.payout.interestCents,
+      paidOutCents: args.payout.paidOutCents,
+      appliedToBillCents: args.appliedToBillCents,
+      refundCents: args.refundCents,
+      method: args.method,
+    }),
+  };
   const cashOut = a.method === 'cash' ? a.refundCents : 0;
   const credits = creditData(a.payout.newCredits, tx.transactionId);
   const movement: DepositMovementData = {
@@ -237,7 +247,7 @@ function payoutPlan(tx: PostingTx, a: PayoutArgs): Plan<PayoutResult> {
     accountNumber,
     amountCents: a.kind === 'refund' ? a.payout.paidOutCents : a.refundCents,
     appliedCents: a.kind === 'refund' ? -a.payout.paidOutCents : a.appliedToBillCents,
-    tillId: a.tillId,
+    tillId: a.till.id,
     approver: a.approver,
     reason: a.reason,
     journal: a.journal,
@@ -245,7 +255,7 @@ function payoutPlan(tx: PostingTx, a: PayoutArgs): Plan<PayoutResult> {
     write: (w) => writeDepositRows(w, a.dep.id, movement, credits),
     receipt: {
       title: a.title,
-      account: { number: accountNumber, name: a.accountName },
+      account: { number: accountNumber, name: a.account.name },
       notes: [
         `Deposit paid ${a.dep.movements.find((m) => m.kind === 'payment')?.date ?? ''} (policy ${a.dep.policyId})`,
         ...(a.payout.closing

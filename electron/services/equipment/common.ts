@@ -25,6 +25,7 @@ import type {
 } from '../../../shared/sync/equipment.js';
 import type { AnyEvent, EventBase, Ids, PostingTx, TenderLine } from '../../kernel/posting.js';
 import { receiptPrefix, type ServiceContext } from '../context.js';
+import { newId } from '../ids.js';
 import { nextCounter } from '../ledger/post.js';
 import { effectiveStock, effectiveUnits, type EquipmentPolicies } from './data.js';
 import type { RefundWay } from './documents.js';
@@ -177,6 +178,33 @@ export async function findUnit(
     );
   }
   throw new CounterError('NOT_FOUND', 'That unit is not on this account.', 'assignmentId');
+}
+
+/** The unit coming back, as the event and the return row record it; `figures` are the quote's. */
+export function returnedUnit(
+  unit: UnitView,
+  condition: ItemCondition,
+  returnedOn: string,
+  figures: Pick<
+    ReturnedUnit,
+    | 'refundCents'
+    | 'restockingFeeCents'
+    | 'feeCents'
+    | 'depositReleaseCents'
+    | 'stopMonthlyCents'
+    | 'toStatus'
+  >,
+): ReturnedUnit {
+  return {
+    returnId: newId(),
+    assignmentId: unit.id,
+    sku: unit.sku,
+    serial: unit.serial,
+    mode: unit.mode,
+    condition,
+    returnedOn,
+    ...figures,
+  };
 }
 
 /** The returned unit as the return receipt and the return-goods invoice describe it. */

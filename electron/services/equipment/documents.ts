@@ -12,10 +12,13 @@ import {
   type PricedOrder,
 } from '../../../shared/domain/equipment.js';
 import { formatMoney, type Cents } from '../../../shared/money.js';
-import { receiptModelOf, type ReceiptContent } from '../../kernel/posting.js';
+import { receiptModelOf, type Plan, type ReceiptContent } from '../../kernel/posting.js';
 import type { ServiceContext } from '../context.js';
 import { receiptTenders } from '../ledger/post.js';
 import type { ReceiptModel } from '../receipts/compose.js';
+import { receiptNumberOf } from './common.js';
+
+type PlanDocument = NonNullable<Plan<unknown>['documents']>[number];
 
 export const CONDITION_WORDS: Record<ItemCondition, string> = {
   good: 'good',
@@ -222,30 +225,47 @@ export function returnReceipt(
   };
 }
 
+/**
+ * The return-goods invoice as a further document of the posting, numbered in its own series; it names
+ * the receipt, whose number the kernel knows once it has written it.
+ */
 export function returnGoodsInvoice(
   ctx: ServiceContext,
+  invoiceNumber: string,
   a: {
     cashier: Cashier;
-    receiptNumber: string;
-    account: { number: string; name: string; serviceAddress: string };
+    /** The account row as the posting read it. */
+    account: { account_number: string; name: string; service_address: string };
     unit: ReturnedUnitDoc;
     lines: InvoiceLine[];
     netCents: Cents;
     way: RefundWay;
     exchangedFor: string | null;
   },
+): PlanDocument {
+  return {
+    number: invoiceNumber,
+    kind: 'return_invoice',
+    content: (ids) => returnGoodsContent(ctx, receiptNumberOf(ids), a),
+  };
+}
+
+function returnGoodsContent(
+  ctx: ServiceContext,
+  receiptNumber: string,
+  a: Parameters<typeof returnGoodsInvoice>[2],
 ): ReceiptContent {
   return {
     kind: 'return_invoice',
     title: 'RETURN-GOODS INVOICE',
-    account: { number: a.account.number, name: a.account.name },
+    account: { number: a.account.account_number, name: a.account.name },
     notes: [
-      a.account.serviceAddress,
+      a.account.service_address,
       `Goods received back: 1 x ${a.unit.name}`,
       ...unitNotes(a.unit).slice(1),
       ...(a.exchangedFor ? [`Exchanged for: ${a.exchangedFor}`] : []),
       `Received by ${a.cashier.name} at ${ctx.terminal.code}`,
-      `Receipt ${a.receiptNumber}`,
+      `Receipt ${receiptNumber}`,
     ],
     items: a.lines.map((l) => ({ label: lineLabel(l), amountCents: l.cents })),
     totalCents: a.netCents,

@@ -28,7 +28,7 @@ import {
   type Settlement,
 } from '../../../shared/domain/tenders.js';
 import { formatMoney } from '../../../shared/money.js';
-import type { HandedOverUnit, ReturnedUnit } from '../../../shared/sync/equipment.js';
+import type { HandedOverUnit } from '../../../shared/sync/equipment.js';
 import { definePosting } from '../../kernel/posting.js';
 import { getAccountRow } from '../accounts/accounts.js';
 import type { ServiceContext } from '../context.js';
@@ -49,6 +49,7 @@ import {
   refundLedger,
   refundTenders,
   refundWay,
+  returnedUnit,
   returnMoves,
   unitDoc,
   type UnitRef,
@@ -226,21 +227,14 @@ export const exchangePosting = definePosting<
       leaseDepositCents: quote.newUnit.leaseDepositCents,
       monthlyCents: quote.newUnit.monthlyCents,
     };
-    const returned: ReturnedUnit = {
-      returnId: newId(),
-      assignmentId: unit.id,
-      sku: unit.sku,
-      serial: unit.serial,
-      mode: unit.mode,
-      condition: input.condition,
-      returnedOn: today,
+    const returned = returnedUnit(unit, input.condition, today, {
       refundCents: quote.creditCents,
       restockingFeeCents: 0,
       feeCents: quote.feeCents,
       depositReleaseCents: quote.mode === 'lease' ? unit.leaseDepositCents : 0,
       stopMonthlyCents: quote.stopMonthlyCents,
       toStatus: 'defective',
-    };
+    });
     const doc = unitDoc(unit, input.condition);
     const changeCents = settlement?.changeCents ?? 0;
     const moves = [
@@ -277,21 +271,15 @@ export const exchangePosting = definePosting<
         approvedBy: approver,
       }),
       documents: [
-        {
-          number: invoiceNumber,
-          kind: 'return_invoice',
-          content: (ids) =>
-            returnGoodsInvoice(ctx, {
-              cashier,
-              receiptNumber: receiptNumberOf(ids),
-              account: { number: acct, name: account.name, serviceAddress: account.service_address },
-              unit: doc,
-              lines: quote.lines,
-              netCents: quote.refundCents - quote.dueNowCents,
-              way: { method: way.method, payoutCents: way.payoutCents, owedCents: 0 },
-              exchangedFor: `${newItem.name}${newUnit.serial ? ` ${newUnit.serial}` : ''}`,
-            }),
-        },
+        returnGoodsInvoice(ctx, invoiceNumber, {
+          cashier,
+          account,
+          unit: doc,
+          lines: quote.lines,
+          netCents: quote.refundCents - quote.dueNowCents,
+          way: { method: way.method, payoutCents: way.payoutCents, owedCents: 0 },
+          exchangedFor: `${newItem.name}${newUnit.serial ? ` ${newUnit.serial}` : ''}`,
+        }),
       ],
       event: (base) =>
         equipmentEvent(base, {

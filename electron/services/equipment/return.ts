@@ -14,10 +14,8 @@ import type { RefundMethod, UnitView } from '../../../shared/api/channels/equipm
 import type { Approval } from '../../../shared/api/channels/till.js';
 import { CounterError } from '../../../shared/api/errors.js';
 import { returnQuote, type ItemCondition, type ReturnQuote } from '../../../shared/domain/equipment.js';
-import type { ReturnedUnit } from '../../../shared/sync/equipment.js';
 import { definePosting } from '../../kernel/posting.js';
 import { getAccountRow } from '../accounts/accounts.js';
-import { newId } from '../ids.js';
 import {
   checkCashForRefund,
   equipmentDeposits,
@@ -27,10 +25,10 @@ import {
   insertReturnRow,
   Journal,
   nextInvoiceNumber,
-  receiptNumberOf,
   refundLedger,
   refundTenders,
   refundWay,
+  returnedUnit,
   returnMoves,
   unitDoc,
   type UnitRef,
@@ -119,21 +117,14 @@ export const returnPosting = definePosting<
     const invoiceNumber = await nextInvoiceNumber(trx, ctx);
     const tenders = refundTenders(way);
     const doc = unitDoc(unit, input.condition);
-    const returned: ReturnedUnit = {
-      returnId: newId(),
-      assignmentId: unit.id,
-      sku: unit.sku,
-      serial: unit.serial,
-      mode: unit.mode,
-      condition: input.condition,
-      returnedOn: today,
+    const returned = returnedUnit(unit, input.condition, today, {
       refundCents: quote.refundCents,
       restockingFeeCents: quote.restockingFeeCents,
       feeCents: quote.feeCents,
       depositReleaseCents: quote.depositReleaseCents,
       stopMonthlyCents: quote.stopMonthlyCents,
       toStatus: input.condition === 'good' ? 'returned' : 'defective',
-    };
+    });
     const item = policies.bySku.get(unit.sku);
     return {
       kind: 'eq_return',
@@ -156,21 +147,15 @@ export const returnPosting = definePosting<
         approvedBy: approver,
       }),
       documents: [
-        {
-          number: invoiceNumber,
-          kind: 'return_invoice',
-          content: (ids) =>
-            returnGoodsInvoice(ctx, {
-              cashier,
-              receiptNumber: receiptNumberOf(ids),
-              account: { number: acct, name: account.name, serviceAddress: account.service_address },
-              unit: doc,
-              lines: quote.lines,
-              netCents: quote.netCents,
-              way,
-              exchangedFor: null,
-            }),
-        },
+        returnGoodsInvoice(ctx, invoiceNumber, {
+          cashier,
+          account,
+          unit: doc,
+          lines: quote.lines,
+          netCents: quote.netCents,
+          way,
+          exchangedFor: null,
+        }),
       ],
       event: (base) =>
         equipmentEvent(base, {

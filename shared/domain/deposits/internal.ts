@@ -5,48 +5,22 @@
  */
 import { z } from 'zod';
 
-import { CounterError } from '../../api/errors.js';
+import { CounterError, parseInput } from '../../api/errors.js';
 import { formatCents, type Cents } from '../../money.js';
+import { dayOf, daysInMonth, isIsoDate, isoOf, MS_PER_DAY, parseDate } from '../dates.js';
+
+export { dayOf, isIsoDate, isoOf, MS_PER_DAY, parseDate, parseInput };
 
 // ---------------------------------------------------------------------------------------------------
 // Dates and months (integer day numbers; no time zones)
 
-const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const MONTH_RE = /^(\d{4})-(\d{2})$/;
-export const MS_PER_DAY = 86_400_000;
-
-function isLeapYear(year: number): boolean {
-  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-}
-
-function daysInMonth(year: number, month: number): number {
-  return [31, isLeapYear(year) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1] ?? 0;
-}
-
-export function isIsoDate(s: string): boolean {
-  const m = DATE_RE.exec(s);
-  if (!m) return false;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  return y >= 1900 && mo >= 1 && mo <= 12 && d >= 1 && d <= daysInMonth(y, mo);
-}
 
 export function isIsoMonth(s: string): boolean {
   const m = MONTH_RE.exec(s);
   if (!m) return false;
   const [y, mo] = [Number(m[1]), Number(m[2])];
   return y >= 1900 && mo >= 1 && mo <= 12;
-}
-
-/** Days since 1970-01-01 of a valid ISO date (an exact integer: Date.UTC is whole milliseconds). */
-export function dayOf(iso: string): number {
-  const y = Number(iso.slice(0, 4));
-  const mo = Number(iso.slice(5, 7));
-  const d = Number(iso.slice(8, 10));
-  return Date.UTC(y, mo - 1, d) / MS_PER_DAY;
-}
-
-export function isoOf(day: number): string {
-  return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
 }
 
 export function yearOfDay(day: number): number {
@@ -165,27 +139,6 @@ export const DecimalText = (
     })();
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
   });
-
-export function parseInput<T>(schema: z.ZodType<T>, value: unknown, field: string): T {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const details = result.error.issues.map((issue) => ({
-    field: [field, ...issue.path.map(String)].filter(Boolean).join('.'),
-    message: issue.message,
-  }));
-  const first = details[0] ?? { field, message: 'Invalid input.' };
-  throw new CounterError('INVALID_INPUT', first.message, first.field, details);
-}
-
-export function parseDate(value: string, field: string): string {
-  if (typeof value !== 'string' || !isIsoDate(value))
-    throw new CounterError(
-      'INVALID_INPUT',
-      `"${String(value)}" is not a date: use YYYY-MM-DD, e.g. 2025-03-01.`,
-      field,
-    );
-  return value;
-}
 
 export function notAfterToday(date: string, today: string | undefined, field: string, what: string): void {
   if (today === undefined) return;

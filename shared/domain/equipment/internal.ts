@@ -4,33 +4,13 @@
  */
 import type { z } from 'zod';
 
-import { CounterError } from '../../api/errors.js';
+import { CounterError, parseInput } from '../../api/errors.js';
 import type { Cents } from '../../money.js';
+import { dayOf, isIsoDate, isoOf, parseDate } from '../dates.js';
+
+export { dayOf, isIsoDate, parseDate, parseInput };
 
 // Dates (integer day numbers; no time zones)
-
-const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const MS_PER_DAY = 86_400_000;
-
-export function isIsoDate(value: unknown): value is string {
-  if (typeof value !== 'string') return false;
-  const m = DATE_RE.exec(value);
-  if (!m) return false;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  if (y < 1900 || mo < 1 || mo > 12 || d < 1) return false;
-  return d <= new Date(Date.UTC(y, mo, 0)).getUTCDate();
-}
-
-/** Days since 1970-01-01 of a valid ISO date. */
-export function dayOf(iso: string): number {
-  return (
-    Date.UTC(Number(iso.slice(0, 4)), Number(iso.slice(5, 7)) - 1, Number(iso.slice(8, 10))) / MS_PER_DAY
-  );
-}
-
-function isoOf(day: number): string {
-  return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
-}
 
 export function addDays(iso: string, days: number): string {
   return isoOf(dayOf(iso) + days);
@@ -72,27 +52,6 @@ export function splitEvenly(total: Cents, parts: number): Cents[] {
 }
 
 // Input checks
-
-export function parseInput<T>(schema: z.ZodType<T>, value: unknown, field: string): T {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const details = result.error.issues.map((issue) => ({
-    field: [field, ...issue.path.map(String)].filter(Boolean).join('.'),
-    message: issue.message,
-  }));
-  const first = details[0] ?? { field, message: 'Invalid input.' };
-  throw new CounterError('INVALID_INPUT', first.message, first.field, details);
-}
-
-export function parseDate(value: unknown, field: string): string {
-  if (!isIsoDate(value))
-    throw new CounterError(
-      'INVALID_INPUT',
-      `"${String(value)}" is not a date: use YYYY-MM-DD, e.g. 2025-03-01.`,
-      field,
-    );
-  return value;
-}
 
 export function parseList<T>(schema: z.ZodType<T>, value: unknown, field: string, what: string): T[] {
   if (!Array.isArray(value)) throw new CounterError('INVALID_INPUT', `${what} must be a list.`, field);

@@ -11,46 +11,32 @@ import { REFUND_METHOD_WORDS, type RefundMethod } from '../../../../shared/domai
 import type { Receipt } from '../../../../shared/api/schemas.js';
 import { formatCents, parseAmount } from '../../../../shared/money.js';
 import { api } from '../../api/client.js';
-import { ApprovalFields, withApproval, type ApprovalDraft } from '../../components/ApprovalFields.js';
+import { withApproval } from '../../components/ApprovalFields.js';
 import { Field } from '../../components/Field.js';
-import { Money } from '../../components/Money.js';
+import { Money, MoneyRow } from '../../components/Money.js';
+import { ReasonField, SubmitBlock, useSubmitForm } from '../../components/SubmitForm.js';
 import { useCounter } from '../../stores/counter.js';
 import { useSession } from '../../stores/session.js';
-import { fieldErrorsOf, useTill } from '../../stores/till.js';
+import { useTill } from '../../stores/till.js';
 import { useDeposit } from './store.js';
 
 function usePayoutForm() {
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [requestId] = useState(() => crypto.randomUUID());
-  const run = async (call: () => Promise<{ receipt: Receipt; drawerOpened: boolean }>, done: string) => {
-    if (busy) return;
-    setBusy(true);
-    try {
-      const r = await call();
-      const account = useCounter.getState().account;
-      if (account) {
-        void useCounter.getState().openAccountQuiet(account.accountNumber);
-        void useDeposit.getState().load(account.accountNumber);
-      }
-      useCounter.setState({ receipt: r.receipt, screen: 'receipt', today: null });
-      useCounter
-        .getState()
-        .notify(
-          r.receipt.printed ? 'info' : 'error',
-          `${done}${r.drawerOpened ? ' Drawer opened.' : ''}${r.receipt.printed ? '' : ` Slip not printed: ${r.receipt.printError ?? 'printer error'}.`}`,
-        );
-      void useTill.getState().refresh();
-      void useSession.getState().refreshStatus();
-    } catch (err) {
-      setErrors(fieldErrorsOf(err));
-      setError(err instanceof Error ? err.message : String(err));
-    } finally {
-      setBusy(false);
+  return useSubmitForm<{ receipt: Receipt; drawerOpened: boolean }>((r, done) => {
+    const account = useCounter.getState().account;
+    if (account) {
+      void useCounter.getState().openAccountQuiet(account.accountNumber);
+      void useDeposit.getState().load(account.accountNumber);
     }
-  };
-  return { errors, error, busy, run, requestId, setErrors };
+    useCounter.setState({ receipt: r.receipt, screen: 'receipt', today: null });
+    useCounter
+      .getState()
+      .notify(
+        r.receipt.printed ? 'info' : 'error',
+        `${done}${r.drawerOpened ? ' Drawer opened.' : ''}${r.receipt.printed ? '' : ` Slip not printed: ${r.receipt.printError ?? 'printer error'}.`}`,
+      );
+    void useTill.getState().refresh();
+    void useSession.getState().refreshStatus();
+  });
 }
 
 /** Enter confirms from anywhere on the screen but a text field (fields confirm with their own Enter): it presses the screen's main button. */
@@ -80,7 +66,6 @@ export function DepositRefundScreen(): React.JSX.Element {
   const [method, setMethod] = useState<RefundMethod>('cash');
   const [part, setPart] = useState('');
   const [reason, setReason] = useState('Deposit refunded: good payment record');
-  const [approval, setApproval] = useState<ApprovalDraft>({ supervisorId: '', pin: '' });
   const f = usePayoutForm();
   useEnter();
   if (!account || !config || !dep) return <div />;
@@ -101,7 +86,7 @@ export function DepositRefundScreen(): React.JSX.Element {
           method,
           reason,
           ...(partial?.ok ? { amountCents: partial.cents } : {}),
-          ...withApproval(approval),
+          ...withApproval(f.approval),
         }),
       'Deposit refunded.',
     );
@@ -117,30 +102,18 @@ export function DepositRefundScreen(): React.JSX.Element {
       </div>
       <table className="list dep-payout" data-testid="deposit-refund-figures">
         <tbody>
-          <tr>
-            <td>Deposit principal (paid {dep.datePaid})</td>
-            <td className="num">
-              <Money cents={dep.principalHeldCents} symbol />
-            </td>
-          </tr>
-          <tr>
-            <td>Interest credited earlier</td>
-            <td className="num">
-              <Money cents={dep.heldCents - dep.principalHeldCents} symbol />
-            </td>
-          </tr>
-          <tr>
-            <td>Interest to today, credited now</td>
-            <td className="num">
-              <Money cents={dep.refund.availableCents - dep.heldCents} symbol />
-            </td>
-          </tr>
-          <tr className="total">
-            <td>Refund in full</td>
-            <td className="num">
-              <Money cents={dep.refund.availableCents} symbol className="huge" />
-            </td>
-          </tr>
+          <MoneyRow label={<>Deposit principal (paid {dep.datePaid})</>} cents={dep.principalHeldCents} />
+          <MoneyRow label="Interest credited earlier" cents={dep.heldCents - dep.principalHeldCents} />
+          <MoneyRow
+            label="Interest to today, credited now"
+            cents={dep.refund.availableCents - dep.heldCents}
+          />
+          <MoneyRow
+            label="Refund in full"
+            cents={dep.refund.availableCents}
+            className="total"
+            moneyClassName="huge"
+          />
         </tbody>
       </table>
       <div className="row">
@@ -171,44 +144,29 @@ export function DepositRefundScreen(): React.JSX.Element {
         />
       </div>
       <div className="wide-field">
-        <Field
+        <ReasonField
+          form={f}
           label="Reason (prints on the slip)"
           value={reason}
           onChange={setReason}
-          maxLength={200}
           testId="deposit-refund-reason"
-          error={f.errors.reason}
           onEnter={submit}
         />
       </div>
-      {needsApproval && (
-        <ApprovalFields
-          label={
-            !dep.refund.eligible
-              ? 'Early refund: supervisor approval'
-              : `Over ${formatCents(config.refundApprovalOverCents, { symbol: true })}: supervisor approval`
-          }
-          value={approval}
-          onChange={setApproval}
-          errors={f.errors}
-          onEnter={submit}
-        />
-      )}
-      {f.error && (
-        <div className="banner bad" role="alert" data-testid="form-error">
-          {f.error}
-        </div>
-      )}
-      <button
-        type="button"
-        className="primary big"
-        disabled={f.busy}
-        onClick={submit}
-        data-enter
-        data-testid="deposit-refund-submit"
+      <SubmitBlock
+        form={f}
+        needsApproval={needsApproval}
+        approvalLabel={
+          !dep.refund.eligible
+            ? 'Early refund: supervisor approval'
+            : `Over ${formatCents(config.refundApprovalOverCents, { symbol: true })}: supervisor approval`
+        }
+        onSubmit={submit}
+        testId="deposit-refund-submit"
+        enter
       >
-        Refund <Money cents={paysOut} symbol /> <kbd>Enter</kbd>
-      </button>
+        Refund <Money cents={paysOut} symbol />
+      </SubmitBlock>
       <p className="muted small">Esc goes back to the deposit.</p>
     </div>
   );
@@ -220,7 +178,6 @@ export function DepositFinalScreen(): React.JSX.Element {
   const data = useDeposit((s) => s.data);
   const dep = data?.deposits.find((d) => d.id === data.openDepositId) ?? null;
   const [method, setMethod] = useState<'cash' | 'check_request'>('check_request');
-  const [approval, setApproval] = useState<ApprovalDraft>({ supervisorId: '', pin: '' });
   const f = usePayoutForm();
   useEnter();
   if (!account || !config || !dep || !data) return <div />;
@@ -235,7 +192,7 @@ export function DepositFinalScreen(): React.JSX.Element {
           accountNumber: account.accountNumber,
           depositId: dep.id,
           method,
-          ...withApproval(approval),
+          ...withApproval(f.approval),
         }),
       'Deposit applied to the final bill.',
     );
@@ -244,37 +201,26 @@ export function DepositFinalScreen(): React.JSX.Element {
       <h2>Apply the deposit to the final bill</h2>
       <table className="list dep-payout">
         <tbody>
-          <tr>
-            <td>Deposit + interest to today</td>
-            <td className="num">
-              <Money cents={fba.availableCents} symbol />
-            </td>
-          </tr>
-          <tr>
-            <td>Final balance due</td>
-            <td className="num">
-              <Money cents={Math.max(0, data.balanceCents)} symbol />
-            </td>
-          </tr>
-          <tr>
-            <td>Applied to the final bill</td>
-            <td className="num" data-testid="deposit-final-applied">
-              <Money cents={fba.appliedToBillCents} symbol />
-            </td>
-          </tr>
-          <tr className="total">
-            <td>Refunded to the customer</td>
-            <td className="num" data-testid="deposit-final-refund">
-              <Money cents={fba.refundCents} symbol className="huge" />
-            </td>
-          </tr>
+          <MoneyRow label="Deposit + interest to today" cents={fba.availableCents} />
+          <MoneyRow label="Final balance due" cents={Math.max(0, data.balanceCents)} />
+          <MoneyRow
+            label="Applied to the final bill"
+            cents={fba.appliedToBillCents}
+            testId="deposit-final-applied"
+          />
+          <MoneyRow
+            label="Refunded to the customer"
+            cents={fba.refundCents}
+            className="total"
+            moneyClassName="huge"
+            testId="deposit-final-refund"
+          />
           {fba.remainingBalanceCents > 0 && (
-            <tr>
-              <td className="bad">Still owed after the deposit</td>
-              <td className="num bad">
-                <Money cents={fba.remainingBalanceCents} symbol />
-              </td>
-            </tr>
+            <MoneyRow
+              label="Still owed after the deposit"
+              cents={fba.remainingBalanceCents}
+              labelClassName="bad"
+            />
           )}
         </tbody>
       </table>
@@ -293,30 +239,16 @@ export function DepositFinalScreen(): React.JSX.Element {
           {f.errors.method && <span className="error">{f.errors.method}</span>}
         </label>
       )}
-      {needsApproval && (
-        <ApprovalFields
-          label={`Over ${formatCents(config.refundApprovalOverCents, { symbol: true })}: supervisor approval`}
-          value={approval}
-          onChange={setApproval}
-          errors={f.errors}
-          onEnter={submit}
-        />
-      )}
-      {f.error && (
-        <div className="banner bad" role="alert" data-testid="form-error">
-          {f.error}
-        </div>
-      )}
-      <button
-        type="button"
-        className="primary big"
-        disabled={f.busy}
-        onClick={submit}
-        data-enter
-        data-testid="deposit-final-submit"
+      <SubmitBlock
+        form={f}
+        needsApproval={needsApproval}
+        approvalLabel={`Over ${formatCents(config.refundApprovalOverCents, { symbol: true })}: supervisor approval`}
+        onSubmit={submit}
+        testId="deposit-final-submit"
+        enter
       >
-        Apply to final bill <kbd>Enter</kbd>
-      </button>
+        Apply to final bill
+      </SubmitBlock>
       <p className="muted small">Esc goes back to the deposit.</p>
     </div>
   );

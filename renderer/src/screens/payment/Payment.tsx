@@ -2,6 +2,7 @@ import type { TenderType } from '../../../../shared/api/schemas.js';
 import { TENDER_LABEL } from '../../../../shared/domain/tenders.js';
 import { Field } from '../../components/Field.js';
 import { Money } from '../../components/Money.js';
+import { FormError, SubmitButton } from '../../components/SubmitForm.js';
 import { PREPAY_REASONS, type PrepayReason } from '../../../../shared/domain/overpay.js';
 import { owedOf, useCounter } from '../../stores/counter.js';
 import { evaluateDraft, type TenderDraft } from './draft.js';
@@ -220,20 +221,10 @@ export function Payment(): React.JSX.Element {
           <Money cents={change} className="giant" />
         </div>
       </div>
-      {s.formError && (
-        <div className="banner bad" role="alert" data-testid="form-error">
-          {s.formError}
-        </div>
-      )}
-      <button
-        type="button"
-        className="primary big"
-        disabled={s.posting}
-        onClick={() => void s.post()}
-        data-testid="take-payment"
-      >
-        {s.posting ? 'Posting…' : 'Take payment'} <kbd>Enter</kbd>
-      </button>
+      <FormError error={s.formError} />
+      <SubmitButton busy={s.posting} onClick={() => void s.post()} testId="take-payment">
+        {s.posting ? 'Posting…' : 'Take payment'}
+      </SubmitButton>
       {s.askCredit && (
         <div className="dialog" role="dialog" aria-modal="true" data-testid="credit-dialog">
           <h3>Credit on the account, not change</h3>

@@ -12,6 +12,7 @@ import { ApprovalFields, approvalOrUndefined, type ApprovalDraft } from '../../c
 import { DenominationCount, toCounts } from '../../components/DenominationCount.js';
 import { Field } from '../../components/Field.js';
 import { Money } from '../../components/Money.js';
+import { FormError, SubmitButton } from '../../components/SubmitForm.js';
 import { useCounter } from '../../stores/counter.js';
 import { useSession } from '../../stores/session.js';
 import { fieldErrorsOf, useTill } from '../../stores/till.js';
@@ -222,20 +223,10 @@ export function CloseTill(): React.JSX.Element {
           )}
         </div>
       </div>
-      {error && (
-        <div className="banner bad" role="alert" data-testid="form-error">
-          {error}
-        </div>
-      )}
-      <button
-        type="button"
-        className="primary big"
-        disabled={busy}
-        onClick={enter}
-        data-testid="close-submit"
-      >
-        {figures?.needsSupervisor ? 'Accept and close till' : 'Submit count'} <kbd>Enter</kbd>
-      </button>
+      <FormError error={error} />
+      <SubmitButton busy={busy} onClick={enter} testId="close-submit">
+        {figures?.needsSupervisor ? 'Accept and close till' : 'Submit count'}
+      </SubmitButton>
     </div>
   );
 }

@@ -2,6 +2,7 @@ import { useState } from 'react';
 
 import { api } from '../../api/client.js';
 import { DenominationCount, toCounts } from '../../components/DenominationCount.js';
+import { FormError, SubmitButton } from '../../components/SubmitForm.js';
 import { useCounter } from '../../stores/counter.js';
 import { fieldErrorsOf, useTill } from '../../stores/till.js';
 
@@ -38,19 +39,10 @@ export function OpenTill(): React.JSX.Element {
         onEnter={() => void submit()}
         testId="float"
       />
-      {error && (
-        <div className="banner bad" role="alert" data-testid="till-error">
-          {error}
-        </div>
-      )}
-      <button
-        type="button"
-        className="primary big"
-        onClick={() => void submit()}
-        data-testid="open-till-button"
-      >
-        Open till <kbd>Enter</kbd>
-      </button>
+      <FormError error={error} testId="till-error" />
+      <SubmitButton onClick={() => void submit()} testId="open-till-button">
+        Open till
+      </SubmitButton>
     </div>
   );
 }

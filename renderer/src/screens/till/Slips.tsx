@@ -4,57 +4,33 @@ import { useState } from 'react';
 import type { Receipt } from '../../../../shared/api/schemas.js';
 import { formatCents, parseAmount, centsToInput } from '../../../../shared/money.js';
 import { api } from '../../api/client.js';
-import { ApprovalFields, withApproval, type ApprovalDraft } from '../../components/ApprovalFields.js';
+import { withApproval } from '../../components/ApprovalFields.js';
 import { DenominationCount, toCounts } from '../../components/DenominationCount.js';
-import { Field } from '../../components/Field.js';
 import { Money } from '../../components/Money.js';
+import { AmountField, ReasonField, SubmitBlock, useSubmitForm } from '../../components/SubmitForm.js';
 import { useCounter } from '../../stores/counter.js';
 import { useSession } from '../../stores/session.js';
-import { fieldErrorsOf, useTill } from '../../stores/till.js';
+import { useTill } from '../../stores/till.js';
 
 function useForm() {
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [requestId] = useState(() => crypto.randomUUID());
-  const run = async (call: () => Promise<Receipt>, done: string): Promise<void> => {
-    if (busy) return;
-    setBusy(true);
-    try {
-      const receipt = await call();
-      useCounter.setState({ receipt, screen: 'receipt' });
-      useCounter
-        .getState()
-        .notify(
-          receipt.printed ? 'info' : 'error',
-          receipt.printed ? done : `${done} Slip not printed: ${receipt.printError ?? 'printer error'}.`,
-        );
-      void useTill.getState().refresh();
-      void useSession.getState().refreshStatus();
-    } catch (err) {
-      setErrors(fieldErrorsOf(err));
-      setError(err instanceof Error ? err.message : String(err));
-    } finally {
-      setBusy(false);
-    }
-  };
-  return { errors, error, busy, run, requestId, setErrors, setError };
+  return useSubmitForm<Receipt>((receipt, done) => {
+    useCounter.setState({ receipt, screen: 'receipt' });
+    useCounter
+      .getState()
+      .notify(
+        receipt.printed ? 'info' : 'error',
+        receipt.printed ? done : `${done} Slip not printed: ${receipt.printError ?? 'printer error'}.`,
+      );
+    void useTill.getState().refresh();
+    void useSession.getState().refreshStatus();
+  });
 }
 
-function FormError({ error }: { error: string | null }): React.JSX.Element | null {
-  return error ? (
-    <div className="banner bad" role="alert" data-testid="form-error">
-      {error}
-    </div>
-  ) : null;
-}
-
-const needsApproval = (): boolean => useSession.getState().state?.cashier?.role !== 'supervisor';
+const supervisorNeeded = (): boolean => useSession.getState().state?.cashier?.role !== 'supervisor';
 
 export function DropScreen(): React.JSX.Element {
   const config = useTill((s) => s.config);
   const [counts, setCounts] = useState<Record<string, string>>({});
-  const [approval, setApproval] = useState<ApprovalDraft>({ supervisorId: '', pin: '' });
   const f = useForm();
   if (!config) return <div />;
   const submit = () =>
@@ -62,7 +38,7 @@ export function DropScreen(): React.JSX.Element {
       const r = await api.call('till.drop', {
         requestId: f.requestId,
         counts: toCounts(counts),
-        ...withApproval(approval),
+        ...withApproval(f.approval),
       });
       return r.receipt;
     }, 'Cash drop recorded.');
@@ -79,19 +55,9 @@ export function DropScreen(): React.JSX.Element {
         onEnter={submit}
         testId="drop-count"
       />
-      {needsApproval() && (
-        <ApprovalFields value={approval} onChange={setApproval} errors={f.errors} onEnter={submit} />
-      )}
-      <FormError error={f.error} />
-      <button
-        type="button"
-        className="primary big"
-        disabled={f.busy}
-        onClick={submit}
-        data-testid="drop-submit"
-      >
-        Record drop <kbd>Enter</kbd>
-      </button>
+      <SubmitBlock form={f} needsApproval={supervisorNeeded()} onSubmit={submit} testId="drop-submit">
+        Record drop
+      </SubmitBlock>
     </div>
   );
 }
@@ -99,7 +65,6 @@ export function DropScreen(): React.JSX.Element {
 export function PaidOutScreen(): React.JSX.Element {
   const [amount, setAmount] = useState('');
   const [reason, setReason] = useState('');
-  const [approval, setApproval] = useState<ApprovalDraft>({ supervisorId: '', pin: '' });
   const f = useForm();
   const submit = () => {
     const a = parseAmount(amount);
@@ -112,7 +77,7 @@ export function PaidOutScreen(): React.JSX.Element {
         requestId: f.requestId,
         amountCents: a.cents,
         reason,
-        ...withApproval(approval),
+        ...withApproval(f.approval),
       });
       return r.receipt;
     }, 'Paid-out recorded.');
@@ -124,40 +89,12 @@ export function PaidOutScreen(): React.JSX.Element {
         Cash taken out of the drawer for an expense. Keep the receipt for it with the slip.
       </p>
       <div className="row">
-        <Field
-          label="Amount"
-          value={amount}
-          onChange={setAmount}
-          autoFocus
-          inputMode="decimal"
-          size="big"
-          testId="paid-out-amount"
-          error={f.errors.amountCents}
-          onEnter={submit}
-        />
-        <Field
-          label="Reason"
-          value={reason}
-          onChange={setReason}
-          maxLength={200}
-          testId="paid-out-reason"
-          error={f.errors.reason}
-          onEnter={submit}
-        />
+        <AmountField form={f} value={amount} onChange={setAmount} testId="paid-out-amount" onEnter={submit} />
+        <ReasonField form={f} value={reason} onChange={setReason} testId="paid-out-reason" onEnter={submit} />
       </div>
-      {needsApproval() && (
-        <ApprovalFields value={approval} onChange={setApproval} errors={f.errors} onEnter={submit} />
-      )}
-      <FormError error={f.error} />
-      <button
-        type="button"
-        className="primary big"
-        disabled={f.busy}
-        onClick={submit}
-        data-testid="paid-out-submit"
-      >
-        Record paid-out <kbd>Enter</kbd>
-      </button>
+      <SubmitBlock form={f} needsApproval={supervisorNeeded()} onSubmit={submit} testId="paid-out-submit">
+        Record paid-out
+      </SubmitBlock>
     </div>
   );
 }
@@ -169,7 +106,6 @@ export function RefundScreen(): React.JSX.Element {
   const [amount, setAmount] = useState(credit ? centsToInput(credit) : '');
   const [method, setMethod] = useState<'cash' | 'check_request'>('cash');
   const [reason, setReason] = useState('Credit balance refunded at the counter');
-  const [approval, setApproval] = useState<ApprovalDraft>({ supervisorId: '', pin: '' });
   const f = useForm();
   if (!account || !config) return <div />;
   const parsed = parseAmount(amount);
@@ -186,7 +122,7 @@ export function RefundScreen(): React.JSX.Element {
         amountCents: parsed.cents,
         method,
         reason,
-        ...withApproval(approval),
+        ...withApproval(f.approval),
       });
       void useCounter.getState().openAccountQuiet(account.accountNumber);
       return r.receipt;
@@ -199,15 +135,12 @@ export function RefundScreen(): React.JSX.Element {
         {account.name} has a credit of <Money cents={credit} symbol />.
       </p>
       <div className="row">
-        <Field
+        <AmountField
+          form={f}
           label="Refund amount"
           value={amount}
           onChange={setAmount}
-          autoFocus
-          inputMode="decimal"
-          size="big"
           testId="refund-amount"
-          error={f.errors.amountCents}
           onEnter={submit}
         />
         <label className="field">
@@ -222,35 +155,17 @@ export function RefundScreen(): React.JSX.Element {
           </select>
           {f.errors.method && <span className="error">{f.errors.method}</span>}
         </label>
-        <Field
-          label="Reason"
-          value={reason}
-          onChange={setReason}
-          maxLength={200}
-          testId="refund-reason"
-          error={f.errors.reason}
-          onEnter={submit}
-        />
+        <ReasonField form={f} value={reason} onChange={setReason} testId="refund-reason" onEnter={submit} />
       </div>
-      {overLimit && needsApproval() && (
-        <ApprovalFields
-          label={`Over ${formatCents(config.refundApprovalOverCents, { symbol: true })}: supervisor approval`}
-          value={approval}
-          onChange={setApproval}
-          errors={f.errors}
-          onEnter={submit}
-        />
-      )}
-      <FormError error={f.error} />
-      <button
-        type="button"
-        className="primary big"
-        disabled={f.busy}
-        onClick={submit}
-        data-testid="refund-submit"
+      <SubmitBlock
+        form={f}
+        needsApproval={overLimit && supervisorNeeded()}
+        approvalLabel={`Over ${formatCents(config.refundApprovalOverCents, { symbol: true })}: supervisor approval`}
+        onSubmit={submit}
+        testId="refund-submit"
       >
-        Refund <kbd>Enter</kbd>
-      </button>
+        Refund
+      </SubmitBlock>
     </div>
   );
 }
@@ -258,7 +173,6 @@ export function RefundScreen(): React.JSX.Element {
 export function VoidScreen(): React.JSX.Element {
   const target = useCounter((s) => s.voidTarget);
   const [reason, setReason] = useState('');
-  const [approval, setApproval] = useState<ApprovalDraft>({ supervisorId: '', pin: '' });
   const f = useForm();
   if (!target) return <div />;
   const submit = () =>
@@ -266,7 +180,7 @@ export function VoidScreen(): React.JSX.Element {
       const r = await api.call('payments.void', {
         transactionId: target.transactionId,
         reason,
-        ...withApproval(approval),
+        ...withApproval(f.approval),
       });
       return r.receipt;
     }, `Receipt ${target.receiptNumber} is void.`);
@@ -280,29 +194,17 @@ export function VoidScreen(): React.JSX.Element {
       <p className="muted">
         The payment is reversed (never edited). Give back what the customer paid with; the receipt says VOID.
       </p>
-      <Field
-        label="Reason"
+      <ReasonField
+        form={f}
         value={reason}
         onChange={setReason}
         autoFocus
-        maxLength={200}
         testId="void-reason"
-        error={f.errors.reason}
         onEnter={submit}
       />
-      {needsApproval() && (
-        <ApprovalFields value={approval} onChange={setApproval} errors={f.errors} onEnter={submit} />
-      )}
-      <FormError error={f.error} />
-      <button
-        type="button"
-        className="primary big"
-        disabled={f.busy}
-        onClick={submit}
-        data-testid="void-submit"
-      >
-        Void payment <kbd>Enter</kbd>
-      </button>
+      <SubmitBlock form={f} needsApproval={supervisorNeeded()} onSubmit={submit} testId="void-submit">
+        Void payment
+      </SubmitBlock>
     </div>
   );
 }
