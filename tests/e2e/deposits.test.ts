@@ -4,12 +4,14 @@
  * collect it in installments (down payment in cash, the next installment by check), see Maria's deposit
  * accrue interest by calendar year to the cent, refund it (principal + interest, cash, supervisor's PIN
  * over the limit) and read the refund receipt as the printer got it. Then the supervisor's interest
- * batch (idempotent: the second preview shows nothing due), fund report and policies screens.
+ * batch (idempotent: the second preview shows nothing due), fund report and policies screens (the
+ * day count chosen per policy).
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { VirtualPrinter } from '../../electron/services/devices/printer/virtual-printer.js';
+import { DEPOSIT_POLICIES_KEY } from '../../shared/domain/deposit-ledger.js';
 import { decodeEscPos } from '../../shared/escpos/decoder.js';
 import {
   launchChromium,
@@ -244,6 +246,26 @@ describe('deposits at the counter', () => {
     await page.keyboard.press('3');
     await page.getByTestId('deposit-policies').waitFor();
     await screenshot(page, '69-deposit-policies');
+    // Each policy shows its rounding order and day count; the supervisor switches RES-2024 to
+    // actual/actual and it is saved as policy data (the other policies keep actual/365).
+    const dayCounts = await page
+      .locator('select[data-testid$="-daycount"]')
+      .evaluateAll((els) => els.map((e) => (e as HTMLSelectElement).value));
+    expect(dayCounts.length).toBeGreaterThan(1);
+    expect(new Set(dayCounts)).toEqual(new Set(['actual/365']));
+    const index = await page
+      .locator('tr[data-testid^="policy-"]')
+      .evaluateAll((trs) => trs.findIndex((tr) => tr.getAttribute('data-testid') === 'policy-RES-2024'));
+    expect(await page.getByTestId(`policy-${index}-rounding`).inputValue()).toBe('exact');
+    await page.getByTestId(`policy-${index}-daycount`).selectOption('actual/actual');
+    await page.getByTestId('deposit-policies-save').click();
+    await expect.poll(() => text('deposit-policies-message')).toMatch(/^Saved \d+ policies/);
+    const saved = (await counter.host.ctx.db('policies').where('key', DEPOSIT_POLICIES_KEY).first()) as {
+      value: string;
+    };
+    const stored = JSON.parse(saved.value) as { id: string; interest: { dayCount: string } }[];
+    expect(stored.find((p) => p.id === 'RES-2024')?.interest.dayCount).toBe('actual/actual');
+    expect(stored.find((p) => p.id === 'RES-2018')?.interest.dayCount).toBe('actual/365');
     // A missing rate year is refused with a clear message and nothing saved.
     await page.getByTestId('rate-2025-remove').click();
     await page.getByTestId('deposit-policies-save').click();
