@@ -88,23 +88,28 @@ describe('deposits at the counter', () => {
     await page.keyboard.press('c');
     await page.getByTestId('deposit-calc').waitFor();
     // By hand: today 2026-11-25; the window is the 12 service months 2025-11 … 2026-10, i.e. the bills
-    // issued 2025-12-15 … 2026-11-15 (a bill on the 15th bills the month before). Average to the cent
-    // (half-up), times 2, cap $500.00; installments 50 % down (odd cent now) and 2 monthly bills.
+    // issued 2025-12-15 … 2026-11-15 (a bill on the 15th bills the month before). 2 × the exact
+    // average, rounded once to the cent, cap $500.00; installments 50 % down (odd cent now) and 2 monthly bills.
     const used = fresh.bills.filter((b) => b.bill_date >= '2025-12-01' && b.bill_date <= '2026-11-30');
     expect(used).toHaveLength(12);
     const total = used.reduce((a, b) => a + b.total_cents, 0);
-    const average = Math.floor((2 * total + 12) / 24);
-    const required = Math.min(2 * average, 50_000);
+    const dollars = (c: number): string =>
+      `$${Math.floor(c / 100).toLocaleString('en-US')}.${String(c % 100).padStart(2, '0')}`;
+    // 2 × the exact average, rounded half-up once: 2 × total ÷ 12 = total ÷ 6 → ⌊(2 × total + 6) ÷ 12⌋.
+    const required = Math.min(Math.floor((2 * total + 6) / 12), 50_000);
+    // The exact average as the working writes it: every digit to four places of a cent, else "…".
+    const tenThousandths = (total * 10_000) / 12;
+    const whole = Math.floor(tenThousandths);
+    const places = String(whole % 10_000).padStart(4, '0');
+    const average = `${dollars(Math.floor(whole / 10_000))}${whole === tenThousandths ? places.replace(/0+$/, '') : `${places}…`}`;
     const down = Math.ceil(required / 2);
     const rest = required - down;
     const bill1 = Math.ceil(rest / 2);
     const bill2 = rest - bill1;
-    const dollars = (c: number): string =>
-      `$${Math.floor(c / 100).toLocaleString('en-US')}.${String(c % 100).padStart(2, '0')}`;
     const working = await text('deposit-working');
     expect(working).toContain('Policy RES-2024 for residential accounts');
     expect(working).toContain(`Bills used: 12 months, 2025-11 to 2026-10, total ${dollars(total)}.`);
-    expect(working).toContain(`(${dollars(total)} ÷ 12 = ${dollars(average)}) = ${dollars(required)}`);
+    expect(working).toContain(`(${dollars(total)} ÷ 12 = ${average}) = ${dollars(required)}`);
     expect(working).toContain(`Required deposit: ${dollars(required)}.`);
     expect(working).toContain(
       `now ${dollars(down)}, with bill 1 ${dollars(bill1)}, with bill 2 ${dollars(bill2)}`,
