@@ -12,19 +12,7 @@ import {
   type DepositPolicy,
   type DepositRecord,
 } from '../../shared/domain/deposits.js';
-import { COMMERCIAL, RATES, RESIDENTIAL } from '../fixtures/deposit-policies.js';
-
-/** Consecutive months from `first` (YYYY-MM) with the given billed amounts. */
-function bills(first: string, amounts: number[]): BilledMonth[] {
-  const start = Number(first.slice(0, 4)) * 12 + Number(first.slice(5, 7)) - 1;
-  return amounts.map((billedCents, i) => {
-    const m = start + i;
-    return {
-      month: `${String(Math.floor(m / 12))}-${String((m % 12) + 1).padStart(2, '0')}`,
-      billedCents,
-    };
-  });
-}
+import { bills, COMMERCIAL, RATES, RESIDENTIAL } from '../fixtures/deposit-policies.js';
 
 describe('requiredDeposit: rounding order', () => {
   // Every row looks back 6 months (2024-07 … 2024-12 for asOf 2025-01-15), no cap.

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
-import { CounterError } from '../../shared/api/errors.js';
+import { counterError } from '../support/errors.js';
 import {
   accruedInterest,
   depositHeld,
@@ -30,30 +30,12 @@ import {
   RATES_WHOLE_PERCENT_FLOOR_1,
   RESIDENTIAL,
   RESIDENTIAL_2020,
+  bills,
+  monthName,
 } from '../fixtures/deposit-policies.js';
 
 // ---------------------------------------------------------------------------------------------------
 // helpers
-
-function counterError(fn: () => unknown): CounterError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof CounterError) return err;
-    throw err;
-  }
-  throw new Error('expected a CounterError, got a result');
-}
-
-/** Consecutive months from `first` (YYYY-MM) with the given billed amounts. */
-function bills(first: string, amounts: number[]): BilledMonth[] {
-  const start = Number(first.slice(0, 4)) * 12 + Number(first.slice(5, 7)) - 1;
-  return amounts.map((billedCents, i) => ({ month: monthName(start + i), billedCents }));
-}
-
-function monthName(index: number): string {
-  return `${String(Math.floor(index / 12))}-${String((index % 12) + 1).padStart(2, '0')}`;
-}
 
 /** Consecutive payment records from `first`; `lateMonths` lists the late ones. */
 function payments(first: string, count: number, lateMonths: string[] = []): PaymentRecord[] {
