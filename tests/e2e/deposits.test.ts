@@ -13,15 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VirtualPrinter } from '../../electron/services/devices/printer/virtual-printer.js';
 import { DEPOSIT_POLICIES_KEY } from '../../shared/domain/deposit-ledger.js';
 import { decodeEscPos } from '../../shared/escpos/decoder.js';
-import {
-  launchChromium,
-  openCounterPage,
-  openTillInUi,
-  screenshot,
-  signIn,
-  startCounter,
-  type RunningCounter,
-} from '../support/counter.js';
+import { closeAll, openInChromium, type RunningCounter, startCounter } from '../support/counter.js';
+import { openAccount, openTillInUi, screenshot, signIn } from '../support/counter.js';
 
 let counter: RunningCounter;
 let browser: Browser;
@@ -37,17 +30,6 @@ const printed = (): string => {
 };
 
 const text = async (testId: string): Promise<string> => (await page.getByTestId(testId).textContent()) ?? '';
-
-async function openAccount(accountNumber: string): Promise<void> {
-  await page.keyboard.press('F1');
-  await page.getByTestId('search').fill(accountNumber);
-  // The list may still show the last search for a moment: wait until it shows this account first.
-  await expect
-    .poll(async () => (await page.getByTestId('result').first().textContent()) ?? '')
-    .toContain(accountNumber);
-  await page.keyboard.press('Enter');
-  await page.getByTestId('payment').waitFor();
-}
 
 beforeAll(async () => {
   counter = await startCounter();
@@ -65,14 +47,10 @@ beforeAll(async () => {
       .orderBy('bill_date')
       .select('bill_date', 'total_cents')) as { bill_date: string; total_cents: number }[],
   };
-  browser = await launchChromium();
-  page = await openCounterPage(browser, counter.web);
+  ({ browser, page } = await openInChromium(counter));
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await counter?.close();
-});
+afterAll(() => closeAll(browser, counter));
 
 describe('deposits at the counter', () => {
   it('calculates, collects in installments, shows interest accrued, refunds with a decoded receipt', async () => {
@@ -80,7 +58,7 @@ describe('deposits at the counter', () => {
     await openTillInUi(page);
 
     // ---- calculate ----
-    await openAccount(fresh.number);
+    await openAccount(page, fresh.number);
     await page.keyboard.press('F6');
     await page.getByTestId('deposit').waitFor();
     await page.getByTestId('deposit-none').waitFor();
@@ -162,7 +140,7 @@ describe('deposits at the counter', () => {
     expect(outstanding).not.toContain('With bill 1');
 
     // ---- Maria's deposit: interest by calendar year, to the cent ----
-    await openAccount('1000042517');
+    await openAccount(page, '1000042517');
     await page.keyboard.press('F6');
     await page.getByTestId('deposit-card').waitFor();
     expect(await text('deposit-date-paid')).toBe('Mar 17, 2023');

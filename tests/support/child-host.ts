@@ -1,7 +1,7 @@
 /**
- * The counter host a child process or a benchmark opens on its own data folder: the default terminal
- * and company, no demo data (the folder already holds a replica, or the first pull fills it) and a
- * silent logger, plus whatever the caller sets (server, clock).
+ * The counter host a test, a child process or a benchmark opens on its own data folder: the default
+ * terminal and company, no demo data (the folder already holds a replica, or the first pull fills it)
+ * and a silent logger, unless the caller sets them (or the server, the clock).
  */
 import pino from 'pino';
 

@@ -8,7 +8,6 @@ import { describe, expect, it } from 'vitest';
 import {
   accruedInterest,
   requiredDeposit,
-  type BilledMonth,
   type DepositPolicy,
   type DepositRecord,
 } from '../../shared/domain/deposits.js';
@@ -23,111 +22,114 @@ describe('requiredDeposit: rounding order', () => {
     capCents: null,
   };
   const asOf = '2025-01-15';
-  type Row = {
-    name: string;
-    multiple: string;
-    roundTo?: DepositPolicy['roundTo'];
-    history: BilledMonth[];
-    exact: number;
-    averageFirst: number;
-  };
+  const NEAREST_DOLLAR = { unitCents: 100, mode: 'half_up' } as const;
+  const NEAREST_5 = { unitCents: 500, mode: 'half_up' } as const;
+  // [name, multiple, rounding (null: to the cent), the six bills 2024-07 … 2024-12, exact, average first]
+  type Row = [string, string, DepositPolicy['roundTo'] | null, number[], number, number];
   const rows: Row[] = [
-    {
-      // 75.00 × 5 + 75.03 = 450.03; exact average 450.03 ÷ 6 = 75.005.
-      // exact: 4 × 75.005 = 300.02 exactly. average first: 75.005 → 75.01 (half-up) × 4 = 300.04,
-      // two cents above what four times the average bill allows.
-      name: '4 × six bills totalling $450.03',
-      multiple: '4',
-      history: bills('2024-07', [7_500, 7_500, 7_500, 7_500, 7_500, 7_503]),
-      exact: 30_002,
-      averageFirst: 30_004,
-    },
-    {
-      // 83.33 × 5 + 83.36 = 416.65 + 83.36 = 500.01; exact average 500.01 ÷ 6 = 83.335.
-      // exact: 2 × 83.335 = 166.67. average first: 83.335 → 83.34 × 2 = 166.68.
-      name: '2 × six bills totalling $500.01',
-      multiple: '2',
-      history: bills('2024-07', [8_333, 8_333, 8_333, 8_333, 8_333, 8_336]),
-      exact: 16_667,
-      averageFirst: 16_668,
-    },
-    {
-      // 5/2 × (100.01 + 100.00 + 100.00 + 0 + 0 + 0) ÷ 6 = 5 × 300.01 ÷ 12 = 1,500.05 ÷ 12 = 125.004166…
-      // → 125.00. average first: 300.01 ÷ 6 = 50.001666… → 50.00 × 2.5 = 125.00 (the same here).
-      name: 'a fraction multiple where both orders agree',
-      multiple: '5/2',
-      history: bills('2024-07', [10_001, 10_000, 10_000, 0, 0, 0]),
-      exact: 12_500,
-      averageFirst: 12_500,
-    },
-    {
-      // To the nearest whole dollar. 50.00 × 5 + 50.27 = 300.27; exact average 300.27 ÷ 6 = 50.045.
-      // exact: 10 × 50.045 = 500.45 → 500.00. average first: 50.045 → 50.05 × 10 = 500.50 → 501.00.
-      name: '10 × the average to the nearest whole dollar',
-      multiple: '10',
-      roundTo: { unitCents: 100, mode: 'half_up' },
-      history: bills('2024-07', [5_000, 5_000, 5_000, 5_000, 5_000, 5_027]),
-      exact: 50_000,
-      averageFirst: 50_100,
-    },
-    {
-      // To the nearest $5. 600.03 ÷ 6 = 100.005. exact: 6 × 100.005 = 600.03 → 600.00.
-      // average first: 100.01 × 6 = 600.06 → 600.00: the coarse unit hides the difference.
-      name: '6 × the average to the nearest $5: both orders agree',
-      multiple: '6',
-      roundTo: { unitCents: 500, mode: 'half_up' },
-      history: bills('2024-07', [10_000, 10_000, 10_000, 10_000, 10_000, 10_003]),
-      exact: 60_000,
-      averageFirst: 60_000,
-    },
-    {
-      // Six bills of 41.67 = 250.02; the average is 41.67 exactly; 2 × 41.67 = 83.34 in both orders.
-      name: 'an average that is a whole number of cents: both orders agree',
-      multiple: '2',
-      history: bills('2024-07', [4_167, 4_167, 4_167, 4_167, 4_167, 4_167]),
-      exact: 8_334,
-      averageFirst: 8_334,
-    },
+    // 75.00 × 5 + 75.03 = 450.03; exact average 450.03 ÷ 6 = 75.005.
+    // exact: 4 × 75.005 = 300.02 exactly. average first: 75.005 → 75.01 (half-up) × 4 = 300.04,
+    // two cents above what four times the average bill allows.
+    [
+      '4 × six bills totalling $450.03',
+      '4',
+      null,
+      [7_500, 7_500, 7_500, 7_500, 7_500, 7_503],
+      30_002,
+      30_004,
+    ],
+    // 83.33 × 5 + 83.36 = 416.65 + 83.36 = 500.01; exact average 500.01 ÷ 6 = 83.335.
+    // exact: 2 × 83.335 = 166.67. average first: 83.335 → 83.34 × 2 = 166.68.
+    [
+      '2 × six bills totalling $500.01',
+      '2',
+      null,
+      [8_333, 8_333, 8_333, 8_333, 8_333, 8_336],
+      16_667,
+      16_668,
+    ],
+    // 5/2 × (100.01 + 100.00 + 100.00 + 0 + 0 + 0) ÷ 6 = 5 × 300.01 ÷ 12 = 1,500.05 ÷ 12 = 125.004166…
+    // → 125.00. average first: 300.01 ÷ 6 = 50.001666… → 50.00 × 2.5 = 125.00 (the same here).
+    [
+      'a fraction multiple where both orders agree',
+      '5/2',
+      null,
+      [10_001, 10_000, 10_000, 0, 0, 0],
+      12_500,
+      12_500,
+    ],
+    // To the nearest whole dollar. 50.00 × 5 + 50.27 = 300.27; exact average 300.27 ÷ 6 = 50.045.
+    // exact: 10 × 50.045 = 500.45 → 500.00. average first: 50.045 → 50.05 × 10 = 500.50 → 501.00.
+    [
+      '10 × the average to the nearest dollar',
+      '10',
+      NEAREST_DOLLAR,
+      [5_000, 5_000, 5_000, 5_000, 5_000, 5_027],
+      50_000,
+      50_100,
+    ],
+    // To the nearest $5. 600.03 ÷ 6 = 100.005. exact: 6 × 100.005 = 600.03 → 600.00.
+    // average first: 100.01 × 6 = 600.06 → 600.00: the coarse unit hides the difference.
+    [
+      '6 × the average to the nearest $5: both agree',
+      '6',
+      NEAREST_5,
+      [10_000, 10_000, 10_000, 10_000, 10_000, 10_003],
+      60_000,
+      60_000,
+    ],
+    // Six bills of 41.67 = 250.02; the average is 41.67 exactly; 2 × 41.67 = 83.34 in both orders.
+    [
+      'an average of whole cents: both agree',
+      '2',
+      null,
+      [4_167, 4_167, 4_167, 4_167, 4_167, 4_167],
+      8_334,
+      8_334,
+    ],
   ];
 
-  it.each(rows)('$name', ({ multiple, roundTo, history, exact, averageFirst }) => {
+  it.each(rows)('%s', (_name, multiple, roundTo, amounts, exact, averageFirst) => {
     const policy: DepositPolicy = { ...base, multiple, ...(roundTo ? { roundTo } : {}) };
+    const history = bills('2024-07', amounts);
     expect(requiredDeposit({ ...policy, roundingOrder: 'exact' }, history, { asOf }).amountCents).toBe(exact);
     expect(
       requiredDeposit({ ...policy, roundingOrder: 'average_first' }, history, { asOf }).amountCents,
     ).toBe(averageFirst);
   });
 
+  /** The first row's bills: 450.03 over six months. */
+  const history450 = bills('2024-07', [7_500, 7_500, 7_500, 7_500, 7_500, 7_503]);
+
   it('exact is the default: a policy saved before the order was a choice reads as exact', () => {
     const { roundingOrder: _order, ...older } = { ...base, multiple: '4' };
-    const history = rows[0]?.history ?? [];
     // The policy data as stored before: no roundingOrder at all → 300.02, not 300.04.
-    expect(requiredDeposit(older as DepositPolicy, history, { asOf }).amountCents).toBe(30_002);
+    expect(requiredDeposit(older as DepositPolicy, history450, { asOf }).amountCents).toBe(30_002);
   });
 
   it('the cap is never passed by rounding the average first when the exact multiple is at the cap', () => {
     // A regulator's maximum of 4 × the average bill: for 450.03 over six months that is 300.02. A cap
     // of 300.02 leaves the exact figure as is (not capped); the average-first figure, 300.04, is cut
     // back to the cap and says so.
-    const history = rows[0]?.history ?? [];
     const capped = { ...base, multiple: '4', capCents: 30_002 };
-    const exact = requiredDeposit({ ...capped, roundingOrder: 'exact' }, history, { asOf });
+    const exact = requiredDeposit({ ...capped, roundingOrder: 'exact' }, history450, { asOf });
     expect(exact.working).toMatchObject({ beforeCapCents: 30_002, capped: false });
-    const first = requiredDeposit({ ...capped, roundingOrder: 'average_first' }, history, { asOf });
+    const first = requiredDeposit({ ...capped, roundingOrder: 'average_first' }, history450, { asOf });
     expect(first.working).toMatchObject({ beforeCapCents: 30_004, capped: true });
     expect(first.amountCents).toBe(30_002);
   });
 
   it('the working says which order was used', () => {
-    const history = rows[0]?.history ?? [];
     const policy = { ...base, multiple: '4' };
-    expect(requiredDeposit({ ...policy, roundingOrder: 'exact' }, history, { asOf }).working).toMatchObject({
+    expect(
+      requiredDeposit({ ...policy, roundingOrder: 'exact' }, history450, { asOf }).working,
+    ).toMatchObject({
       roundingOrder: 'exact',
       averageOrHighestCents: 7_501,
       reason: '4 × the average of 6 monthly bills 2024-07 to 2024-12 ($450.03 ÷ 6 = $75.005) = $300.02.',
     });
     expect(
-      requiredDeposit({ ...policy, roundingOrder: 'average_first' }, history, { asOf }).working,
+      requiredDeposit({ ...policy, roundingOrder: 'average_first' }, history450, { asOf }).working,
     ).toMatchObject({
       roundingOrder: 'average_first',
       averageOrHighestCents: 7_501,
