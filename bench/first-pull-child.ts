@@ -7,9 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import pino from 'pino';
-
-import { createCounterHost, DEFAULT_COMPANY, DEFAULT_TERMINAL } from '../electron/host/create-host.js';
+import { quietCounterHost } from '../tests/support/child-host.js';
 
 const [url, code, mode] = process.argv.slice(2);
 if (!url || !code) throw new Error('usage: first-pull-child <serverUrl> <enrollCode> [snapshot|log]');
@@ -17,12 +15,7 @@ if (!url || !code) throw new Error('usage: first-pull-child <serverUrl> <enrollC
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'countertop-first-pull-'));
 try {
   const started = process.hrtime.bigint();
-  const host = await createCounterHost({
-    dataDir,
-    terminal: DEFAULT_TERMINAL,
-    company: DEFAULT_COMPANY,
-    demo: null,
-    logger: pino({ level: 'silent' }),
+  const host = await quietCounterHost(dataDir, {
     server: {
       url,
       enrollCode: code,

@@ -4,21 +4,13 @@
  */
 import { randomUUID } from 'node:crypto';
 
-import pino from 'pino';
-
-import { createCounterHost, DEFAULT_COMPANY, DEFAULT_TERMINAL } from '../electron/host/create-host.js';
+import { quietCounterHost } from '../tests/support/child-host.js';
 import { demoAccountNumber } from '../resources/demo/generate.js';
 
 const [dataDir, countArg] = process.argv.slice(2);
 if (!dataDir || !countArg) throw new Error('usage: host-memory-child <dataDir> <accounts>');
 const count = Number(countArg);
-const host = await createCounterHost({
-  dataDir,
-  terminal: DEFAULT_TERMINAL,
-  company: DEFAULT_COMPANY,
-  demo: null,
-  logger: pino({ level: 'silent' }),
-});
+const host = await quietCounterHost(dataDir);
 const session = host.newSession();
 await host.call('session.signIn', { cashierId: '1001', pin: '1234' }, session);
 const current = await host.call('till.current', {}, session);

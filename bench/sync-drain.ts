@@ -7,12 +7,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import pino from 'pino';
-
-import { createCounterHost, DEFAULT_COMPANY, DEFAULT_TERMINAL } from '../electron/host/create-host.js';
+import { DEFAULT_TERMINAL } from '../electron/host/create-host.js';
 import { openCounterDb } from '../electron/services/db/connection.js';
 import { fileCredentialStore } from '../electron/services/sync/credentials.js';
 import type { PaymentPosted } from '../shared/sync/events.js';
+import { quietCounterHost } from '../tests/support/child-host.js';
 import { benchPayment, enrollBenchTerminal, startBenchServer } from './sync-util.js';
 import { round, type Figure } from './util.js';
 
@@ -75,12 +74,7 @@ export async function drainOnce(all: PaymentPosted[]): Promise<{ seconds: number
     });
 
     const t0 = process.hrtime.bigint();
-    const host = await createCounterHost({
-      dataDir,
-      terminal: DEFAULT_TERMINAL,
-      company: DEFAULT_COMPANY,
-      demo: null,
-      logger: pino({ level: 'silent' }),
+    const host = await quietCounterHost(dataDir, {
       server: { pullIntervalMs: 3_600_000 },
     });
     for (;;) {

@@ -14,9 +14,9 @@ import { demoAccountNumber } from '../resources/demo/generate.js';
 import { openServerDb, type ServerDb } from '../server/src/db/connection.js';
 import { createEnrollmentCode, enrollTerminal } from '../server/src/domain/enroll.js';
 import { seedDemo } from '../server/src/domain/seed.js';
-import type { Tender } from '../shared/api/schemas.js';
 import { paymentJournal, settleTenders } from '../shared/domain/tenders.js';
 import type { PaymentPosted } from '../shared/sync/events.js';
+import { mixedPayment } from '../tests/support/payment-mix.js';
 import { createTestDatabase, type TestDatabase } from '../tests/support/pg.js';
 
 export const BENCH_ACCOUNTS = 2000;
@@ -107,22 +107,7 @@ export async function enrollBenchTerminal(
 /** A payment.posted payload like a counter's: cash with change, card, or check + cash. */
 export function benchPayment(i: number, terminalCode: string): PaymentPosted {
   const accountNumber = demoAccountNumber(Math.floor(Math.random() * BENCH_ACCOUNTS));
-  const cents = 500 + ((i * 7919) % 20_000);
-  const tenders: Tender[] =
-    i % 3 === 0
-      ? [{ type: 'cash', amountCents: cents + 1000 }]
-      : i % 3 === 1
-        ? [{ type: 'card', amountCents: cents, brand: 'Visa', last4: '4242', authCode: 'OK1234' }]
-        : [
-            {
-              type: 'check',
-              amountCents: cents - 100,
-              checkNumber: String(1000 + i),
-              routingNumber: '011000015',
-              bankAccount: '12345678',
-            },
-            { type: 'cash', amountCents: 500 },
-          ];
+  const { cents, tenders } = mixedPayment(i);
   const s = settleTenders(cents, tenders, { cashOnly: false });
   const now = new Date().toISOString();
   return {

@@ -17,6 +17,7 @@ import type { DepositData } from '../../shared/sync/deposits.js';
 
 const BASE = {
   roundTo: { unitCents: 1, mode: 'half_up' as const },
+  roundingOrder: 'exact' as const,
   interest: {
     method: 'simple' as const,
     compoundOn: 'dec31' as const,
@@ -73,6 +74,7 @@ export const DEMO_DEPOSIT_POLICIES: DepositPolicy[] = [
     newServiceDefaultCents: 40_000,
     capCents: 200_000,
     roundTo: { unitCents: 100, mode: 'up' },
+    roundingOrder: 'exact',
     installments: null,
     interest: { method: 'compound_annual', compoundOn: 'dec31', graceDays: 30, dayCount: 'actual/365' },
     refund: { consecutiveMonths: 24, maxLatePayments: 1 },
@@ -89,6 +91,7 @@ export const DEMO_DEPOSIT_POLICIES: DepositPolicy[] = [
     newServiceDefaultCents: 50_000,
     capCents: 250_000,
     roundTo: { unitCents: 100, mode: 'up' },
+    roundingOrder: 'exact',
     installments: null,
     interest: { method: 'compound_annual', compoundOn: 'dec31', graceDays: 30, dayCount: 'actual/365' },
     refund: { consecutiveMonths: 24, maxLatePayments: 1 },

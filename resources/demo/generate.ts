@@ -61,6 +61,7 @@ export const DEMO_CASHIERS: DemoCashier[] = [
 export const DEFAULT_ALLOCATION_POLICY: AllocationPolicy = {
   priority: ['basic_local', 'other_regulated', 'taxes', 'non_regulated', 'equipment', 'late_fee'],
   excluded: ['deposit_installment'],
+  order: 'category_first',
 };
 
 /** The account on the design card: amount due 73.45, nothing past due, deposit held 150.00. */
@@ -323,7 +324,9 @@ export function demoAccount(index: number, opts: DemoOptions): DemoAccountBundle
     for (const pay of byDate.filter(
       (x) => x.paidOn >= bill.billDate && x.paidOn < isoAddMonths(bill.billDate, 1),
     )) {
-      const r = allocatePayment(addCents(pay.amountCents, credit), items, DEFAULT_ALLOCATION_POLICY);
+      const r = allocatePayment(addCents(pay.amountCents, credit), items, DEFAULT_ALLOCATION_POLICY, {
+        asOf: pay.paidOn,
+      });
       for (const a of r.allocations) {
         const it = items.find((x) => x.id === a.itemId);
         if (it) it.openCents = subCents(it.openCents, a.cents);

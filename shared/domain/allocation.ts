@@ -2,11 +2,16 @@
  * Allocation of a payment over an account's open charges.
  *
  * Regulators commonly require a payment to pay basic local service first, then other regulated
- * services, then non-regulated ones, and past-due before current. The order is policy data
- * (`AllocationPolicy.priority`), never a constant here: within a category the oldest due date goes
- * first. Categories the policy excludes (deposit installments) are never paid by a bill payment.
- * Whatever is left over is unapplied: it stays on the account as a credit.
+ * services, then non-regulated ones. The category order is policy data (`AllocationPolicy.priority`),
+ * never a constant here, and within a category the oldest due date goes first. Whether past-due
+ * charges go before current ones is also the policy's choice (`order`): 'category_first' (the default)
+ * pays by category alone, so a current basic-local charge is paid before a past-due non-regulated one;
+ * 'past_due_first' pays everything past due (by category, then oldest) before anything current.
+ * Categories the policy excludes (deposit installments) are never paid by a bill payment. Whatever is
+ * left over is unapplied: it stays on the account as a credit.
  */
+import { z } from 'zod';
+
 import { addCents, subCents, type Cents } from '../money.js';
 
 export type OpenItem = {
@@ -17,33 +22,53 @@ export type OpenItem = {
   openCents: Cents;
 };
 
-export type AllocationPolicy = {
+export const ALLOCATION_ORDERS = ['category_first', 'past_due_first'] as const;
+export type AllocationOrder = (typeof ALLOCATION_ORDERS)[number];
+
+/** The allocation policy as stored (policy key `allocation`); data saved before `order` reads as category first. */
+export const AllocationPolicySchema = z.object({
   /** Categories in the order they are paid. Categories not listed are paid after these, oldest first. */
-  priority: string[];
+  priority: z.array(z.string()),
   /** Categories a bill payment never pays (e.g. deposit installments, collected separately). */
-  excluded: string[];
-};
+  excluded: z.array(z.string()),
+  order: z.enum(ALLOCATION_ORDERS).optional(),
+});
+export type AllocationPolicy = z.infer<typeof AllocationPolicySchema>;
 
 export type Allocation = { itemId: string; category: string; cents: Cents };
 
 export type AllocationResult = { allocations: Allocation[]; unappliedCents: Cents };
 
+/**
+ * Pays `amountCents` over `items` in the policy's order. `opts.asOf` (the business date) tells past
+ * due (due before it) from current; a 'past_due_first' policy cannot be followed without it.
+ */
 export function allocatePayment(
   amountCents: Cents,
   items: OpenItem[],
   policy: AllocationPolicy,
+  opts: { asOf?: string } = {},
 ): AllocationResult {
   if (!Number.isSafeInteger(amountCents) || amountCents < 0)
     throw new RangeError('payment must be whole cents >= 0');
+  const pastDueFirst = policy.order === 'past_due_first';
+  const { asOf } = opts;
+  if (pastDueFirst && asOf === undefined)
+    throw new RangeError('an allocation policy of past due first needs the business date (asOf)');
   const rank = (category: string): number => {
     const i = policy.priority.indexOf(category);
     return i === -1 ? policy.priority.length : i;
   };
+  const current = (item: OpenItem): number =>
+    pastDueFirst && asOf !== undefined && item.dueDate >= asOf ? 1 : 0;
   const payable = items
     .filter((item) => item.openCents > 0 && !policy.excluded.includes(item.category))
     .sort(
       (a, b) =>
-        rank(a.category) - rank(b.category) || a.dueDate.localeCompare(b.dueDate) || a.id.localeCompare(b.id),
+        current(a) - current(b) ||
+        rank(a.category) - rank(b.category) ||
+        a.dueDate.localeCompare(b.dueDate) ||
+        a.id.localeCompare(b.id),
     );
   let left = amountCents;
   const allocations: Allocation[] = [];

@@ -4,22 +4,17 @@
  * collect it in installments (down payment in cash, the next installment by check), see Maria's deposit
  * accrue interest by calendar year to the cent, refund it (principal + interest, cash, supervisor's PIN
  * over the limit) and read the refund receipt as the printer got it. Then the supervisor's interest
- * batch (idempotent: the second preview shows nothing due), fund report and policies screens.
+ * batch (idempotent: the second preview shows nothing due), fund report and policies screens (the
+ * day count chosen per policy).
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { VirtualPrinter } from '../../electron/services/devices/printer/virtual-printer.js';
+import { DEPOSIT_POLICIES_KEY } from '../../shared/domain/deposit-ledger.js';
 import { decodeEscPos } from '../../shared/escpos/decoder.js';
-import {
-  launchChromium,
-  openCounterPage,
-  openTillInUi,
-  screenshot,
-  signIn,
-  startCounter,
-  type RunningCounter,
-} from '../support/counter.js';
+import { closeAll, openInChromium, type RunningCounter, startCounter } from '../support/counter.js';
+import { openAccount, openTillInUi, screenshot, signIn } from '../support/counter.js';
 
 let counter: RunningCounter;
 let browser: Browser;
@@ -35,17 +30,6 @@ const printed = (): string => {
 };
 
 const text = async (testId: string): Promise<string> => (await page.getByTestId(testId).textContent()) ?? '';
-
-async function openAccount(accountNumber: string): Promise<void> {
-  await page.keyboard.press('F1');
-  await page.getByTestId('search').fill(accountNumber);
-  // The list may still show the last search for a moment: wait until it shows this account first.
-  await expect
-    .poll(async () => (await page.getByTestId('result').first().textContent()) ?? '')
-    .toContain(accountNumber);
-  await page.keyboard.press('Enter');
-  await page.getByTestId('payment').waitFor();
-}
 
 beforeAll(async () => {
   counter = await startCounter();
@@ -63,14 +47,10 @@ beforeAll(async () => {
       .orderBy('bill_date')
       .select('bill_date', 'total_cents')) as { bill_date: string; total_cents: number }[],
   };
-  browser = await launchChromium();
-  page = await openCounterPage(browser, counter.web);
+  ({ browser, page } = await openInChromium(counter));
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await counter?.close();
-});
+afterAll(() => closeAll(browser, counter));
 
 describe('deposits at the counter', () => {
   it('calculates, collects in installments, shows interest accrued, refunds with a decoded receipt', async () => {
@@ -78,7 +58,7 @@ describe('deposits at the counter', () => {
     await openTillInUi(page);
 
     // ---- calculate ----
-    await openAccount(fresh.number);
+    await openAccount(page, fresh.number);
     await page.keyboard.press('F6');
     await page.getByTestId('deposit').waitFor();
     await page.getByTestId('deposit-none').waitFor();
@@ -86,23 +66,28 @@ describe('deposits at the counter', () => {
     await page.keyboard.press('c');
     await page.getByTestId('deposit-calc').waitFor();
     // By hand: today 2026-11-25; the window is the 12 service months 2025-11 … 2026-10, i.e. the bills
-    // issued 2025-12-15 … 2026-11-15 (a bill on the 15th bills the month before). Average to the cent
-    // (half-up), times 2, cap $500.00; installments 50 % down (odd cent now) and 2 monthly bills.
+    // issued 2025-12-15 … 2026-11-15 (a bill on the 15th bills the month before). 2 × the exact
+    // average, rounded once to the cent, cap $500.00; installments 50 % down (odd cent now) and 2 monthly bills.
     const used = fresh.bills.filter((b) => b.bill_date >= '2025-12-01' && b.bill_date <= '2026-11-30');
     expect(used).toHaveLength(12);
     const total = used.reduce((a, b) => a + b.total_cents, 0);
-    const average = Math.floor((2 * total + 12) / 24);
-    const required = Math.min(2 * average, 50_000);
+    const dollars = (c: number): string =>
+      `$${Math.floor(c / 100).toLocaleString('en-US')}.${String(c % 100).padStart(2, '0')}`;
+    // 2 × the exact average, rounded half-up once: 2 × total ÷ 12 = total ÷ 6 → ⌊(2 × total + 6) ÷ 12⌋.
+    const required = Math.min(Math.floor((2 * total + 6) / 12), 50_000);
+    // The exact average as the working writes it: every digit to four places of a cent, else "…".
+    const tenThousandths = (total * 10_000) / 12;
+    const whole = Math.floor(tenThousandths);
+    const places = String(whole % 10_000).padStart(4, '0');
+    const average = `${dollars(Math.floor(whole / 10_000))}${whole === tenThousandths ? places.replace(/0+$/, '') : `${places}…`}`;
     const down = Math.ceil(required / 2);
     const rest = required - down;
     const bill1 = Math.ceil(rest / 2);
     const bill2 = rest - bill1;
-    const dollars = (c: number): string =>
-      `$${Math.floor(c / 100).toLocaleString('en-US')}.${String(c % 100).padStart(2, '0')}`;
     const working = await text('deposit-working');
     expect(working).toContain('Policy RES-2024 for residential accounts');
     expect(working).toContain(`Bills used: 12 months, 2025-11 to 2026-10, total ${dollars(total)}.`);
-    expect(working).toContain(`(${dollars(total)} ÷ 12 = ${dollars(average)}) = ${dollars(required)}`);
+    expect(working).toContain(`(${dollars(total)} ÷ 12 = ${average}) = ${dollars(required)}`);
     expect(working).toContain(`Required deposit: ${dollars(required)}.`);
     expect(working).toContain(
       `now ${dollars(down)}, with bill 1 ${dollars(bill1)}, with bill 2 ${dollars(bill2)}`,
@@ -155,7 +140,7 @@ describe('deposits at the counter', () => {
     expect(outstanding).not.toContain('With bill 1');
 
     // ---- Maria's deposit: interest by calendar year, to the cent ----
-    await openAccount('1000042517');
+    await openAccount(page, '1000042517');
     await page.keyboard.press('F6');
     await page.getByTestId('deposit-card').waitFor();
     expect(await text('deposit-date-paid')).toBe('Mar 17, 2023');
@@ -244,6 +229,26 @@ describe('deposits at the counter', () => {
     await page.keyboard.press('3');
     await page.getByTestId('deposit-policies').waitFor();
     await screenshot(page, '69-deposit-policies');
+    // Each policy shows its rounding order and day count; the supervisor switches RES-2024 to
+    // actual/actual and it is saved as policy data (the other policies keep actual/365).
+    const dayCounts = await page
+      .locator('select[data-testid$="-daycount"]')
+      .evaluateAll((els) => els.map((e) => (e as HTMLSelectElement).value));
+    expect(dayCounts.length).toBeGreaterThan(1);
+    expect(new Set(dayCounts)).toEqual(new Set(['actual/365']));
+    const index = await page
+      .locator('tr[data-testid^="policy-"]')
+      .evaluateAll((trs) => trs.findIndex((tr) => tr.getAttribute('data-testid') === 'policy-RES-2024'));
+    expect(await page.getByTestId(`policy-${index}-rounding`).inputValue()).toBe('exact');
+    await page.getByTestId(`policy-${index}-daycount`).selectOption('actual/actual');
+    await page.getByTestId('deposit-policies-save').click();
+    await expect.poll(() => text('deposit-policies-message')).toMatch(/^Saved \d+ policies/);
+    const saved = (await counter.host.ctx.db('policies').where('key', DEPOSIT_POLICIES_KEY).first()) as {
+      value: string;
+    };
+    const stored = JSON.parse(saved.value) as { id: string; interest: { dayCount: string } }[];
+    expect(stored.find((p) => p.id === 'RES-2024')?.interest.dayCount).toBe('actual/actual');
+    expect(stored.find((p) => p.id === 'RES-2018')?.interest.dayCount).toBe('actual/365');
     // A missing rate year is refused with a clear message and nothing saved.
     await page.getByTestId('rate-2025-remove').click();
     await page.getByTestId('deposit-policies-save').click();

@@ -8,44 +8,31 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { makeBillStub } from '../../shared/validators/scan.js';
 import {
-  launchChromium,
-  openCounterPage,
-  screenshot,
-  signIn,
+  closeAll,
+  openInChromium,
+  type RunningCounter,
   signInWithTill,
   startCounter,
-  type RunningCounter,
 } from '../support/counter.js';
-import {
-  DeviceBench,
-  type EmulatedDevice,
-  type PrinterEmulator,
-  type ScannerEmulator,
-} from '../support/device-emulator/index.js';
+import { screenshot, signIn } from '../support/counter.js';
+import { printerAndScanner, type BenchDevices } from '../support/device-emulator/index.js';
 import { FAST_TIMING } from '../support/device-host.js';
 
-let bench: DeviceBench;
-let printer: EmulatedDevice<PrinterEmulator>;
-let scanner: EmulatedDevice<ScannerEmulator>;
+let bench: BenchDevices['bench'];
+let printer: BenchDevices['printer'];
+let scanner: BenchDevices['scanner'];
 let counter: RunningCounter;
 let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  bench = new DeviceBench();
-  printer = await bench.printer();
-  scanner = await bench.scanner();
+  ({ bench, printer, scanner } = await printerAndScanner());
   counter = await startCounter({ deviceTiming: FAST_TIMING });
   await signInWithTill(counter.host); // Dana's till is open for the payment part
-  browser = await launchChromium();
-  page = await openCounterPage(browser, counter.web);
+  ({ browser, page } = await openInChromium(counter));
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await counter?.close();
-  await bench?.close();
-});
+afterAll(() => closeAll(browser, counter, bench));
 
 describe('Devices screen (IT admin)', () => {
   it('sets up a serial printer and a serial scanner, tests both, and shows the last scan', async () => {

@@ -12,20 +12,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeviceSettings } from '../../shared/devices/settings.js';
 import type { Session } from '../../electron/services/auth/auth.js';
 import {
-  launchChromium,
-  openCounterPage,
-  screenshot,
-  signIn,
+  closeAll,
+  openInChromium,
+  type RunningCounter,
   signInWithTill,
   startCounter,
-  type RunningCounter,
 } from '../support/counter.js';
-import {
-  DeviceBench,
-  type EmulatedDevice,
-  type PrinterEmulator,
-  type ScannerEmulator,
-} from '../support/device-emulator/index.js';
+import { screenshot, signIn } from '../support/counter.js';
+import { printerAndScanner, type BenchDevices } from '../support/device-emulator/index.js';
 import { FAST_TIMING, serial } from '../support/device-host.js';
 
 const MODEM_UPC = '076451001019';
@@ -34,9 +28,9 @@ const MODEM = 'A42B8C01EF93';
 const ROUTER = '3C7A8A100006';
 const NEW_ROUTER = '3C7A8A100007';
 
-let bench: DeviceBench;
-let printer: EmulatedDevice<PrinterEmulator>;
-let scanner: EmulatedDevice<ScannerEmulator>;
+let bench: BenchDevices['bench'];
+let printer: BenchDevices['printer'];
+let scanner: BenchDevices['scanner'];
 let counter: RunningCounter;
 let browser: Browser;
 let page: Page;
@@ -48,9 +42,7 @@ async function call<T>(channel: string, input: unknown, session: Session): Promi
 }
 
 beforeAll(async () => {
-  bench = new DeviceBench();
-  printer = await bench.printer();
-  scanner = await bench.scanner();
+  ({ bench, printer, scanner } = await printerAndScanner());
   counter = await startCounter({ deviceTiming: FAST_TIMING });
   await signInWithTill(counter.host); // Dana's till is open
   // The IT admin sets up the serial printer (drawer through it) and the serial scanner.
@@ -71,15 +63,10 @@ beforeAll(async () => {
     },
     admin,
   );
-  browser = await launchChromium();
-  page = await openCounterPage(browser, counter.web);
+  ({ browser, page } = await openInChromium(counter));
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await counter?.close();
-  await bench?.close();
-});
+afterAll(() => closeAll(browser, counter, bench));
 
 describe('equipment at the counter (CSR, serial scanner, serial printer)', () => {
   it('orders a leased modem and a bought router by scanning, serials at handover, pays; the receipt lists the serials', async () => {

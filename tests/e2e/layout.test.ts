@@ -9,15 +9,8 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import {
-  launchChromium,
-  openCounterPage,
-  openTillInUi,
-  screenshot,
-  signIn,
-  startCounter,
-  type RunningCounter,
-} from '../support/counter.js';
+import { closeAll, openInChromium, type RunningCounter, startCounter } from '../support/counter.js';
+import { openAccount, openTillInUi, screenshot, signIn } from '../support/counter.js';
 
 const SIZES = [
   { width: 1280, height: 800 },
@@ -164,14 +157,6 @@ async function checkScreen(label: string): Promise<void> {
   expect.soft(found, label).toEqual([]);
 }
 
-async function openAccount(accountNumber: string): Promise<void> {
-  await page.keyboard.press('F1');
-  await page.getByTestId('search').fill(accountNumber);
-  await page.getByTestId('result').first().waitFor();
-  await page.keyboard.press('Enter');
-  await page.getByTestId('payment').waitFor();
-}
-
 beforeAll(async () => {
   counter = await startCounter();
   await counter.host.ctx.db('accounts').insert({
@@ -188,14 +173,10 @@ beforeAll(async () => {
     version: 0,
     as_of: '2026-11-25T00:00:00Z',
   });
-  browser = await launchChromium();
-  page = await openCounterPage(browser, counter.web);
+  ({ browser, page } = await openInChromium(counter));
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await counter?.close();
-});
+afterAll(() => closeAll(browser, counter));
 
 describe('every screen fits 1280×800, 1366×768 and 1024×768 with long names and millions', () => {
   it('sign-in and open till', async () => {
@@ -213,7 +194,7 @@ describe('every screen fits 1280×800, 1366×768 and 1024×768 with long names a
   });
 
   it('payment: check fields with their errors, the form error and a toast', async () => {
-    await openAccount(BIG);
+    await openAccount(page, BIG);
     await page.keyboard.press('F3');
     await page.getByTestId('tender-0-amount').fill('9876543.21');
     await page.getByTestId('tender-0-routing').fill('123456789');
@@ -245,7 +226,7 @@ describe('every screen fits 1280×800, 1366×768 and 1024×768 with long names a
   });
 
   it('payment: the credit warning and its confirmation', async () => {
-    await openAccount('1000042517');
+    await openAccount(page, '1000042517');
     await page.getByTestId('amount').fill('500');
     await page.keyboard.press('F2');
     await page.getByTestId('credit-warning').waitFor();
@@ -283,7 +264,7 @@ describe('every screen fits 1280×800, 1366×768 and 1024×768 with long names a
   });
 
   it('deposit and equipment tabs on the long-named account', async () => {
-    await openAccount(BIG);
+    await openAccount(page, BIG);
     await page.keyboard.press('F6');
     await checkScreen('deposit');
     await page.keyboard.press('F7');

@@ -9,16 +9,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { decodeEscPos } from '../../shared/escpos/decoder.js';
 import { makeBillStub } from '../../shared/validators/scan.js';
 import { type VirtualPrinter } from '../../electron/services/devices/printer/virtual-printer.js';
-import {
-  launchChromium,
-  openTillInUi,
-  openCounterPage,
-  screenshot,
-  signIn,
-  startCounter,
-  wedgeScan,
-  type RunningCounter,
-} from '../support/counter.js';
+import { closeAll, openInChromium, type RunningCounter, startCounter } from '../support/counter.js';
+import { openAccount, openTillInUi, screenshot, signIn, wedgeScan } from '../support/counter.js';
 
 let counter: RunningCounter;
 let browser: Browser;
@@ -37,14 +29,6 @@ async function transactionCount(): Promise<number> {
   return Number(row.n);
 }
 
-async function openPayment(accountNumber: string): Promise<void> {
-  await page.keyboard.press('F1');
-  await page.getByTestId('search').fill(accountNumber);
-  await page.getByTestId('result').first().waitFor();
-  await page.keyboard.press('Enter');
-  await page.getByTestId('payment').waitFor();
-}
-
 beforeAll(async () => {
   counter = await startCounter();
   owing = (
@@ -55,18 +39,14 @@ beforeAll(async () => {
       .whereNot('account_number', '1000042517')
       .first('account_number')) as { account_number: string }
   ).account_number;
-  browser = await launchChromium();
-  page = await openCounterPage(browser, counter.web);
+  ({ browser, page } = await openInChromium(counter));
   await screenshot(page, '01-sign-in');
   await signIn(page);
   await screenshot(page, '01b-open-till');
   await openTillInUi(page);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await counter?.close();
-});
+afterAll(() => closeAll(browser, counter));
 
 beforeEach(async () => {
   await page.keyboard.press('F1');
@@ -108,7 +88,7 @@ describe('walk-in payment', () => {
   });
 
   it('takes a check + cash split and shows both on the receipt; F9 reprints it as DUPLICATE', async () => {
-    await openPayment('1000042517');
+    await openAccount(page, '1000042517');
     // Maria owes nothing now: type the amount, and say why she pays ahead.
     await page.getByTestId('amount').fill('120.00');
     await page.getByTestId('prepay-reason').selectOption('next_bill');
@@ -175,7 +155,7 @@ describe('money typed in the wrong field', () => {
   it('the cash handed over typed in "Amount to pay" asks "credit on the account, not change"; typed in the cash tender it gives change', async () => {
     const acct = await owingAccount(5_000);
     const before = await transactionCount();
-    await openPayment(acct.number);
+    await openAccount(page, acct.number);
     // Focus starts in "Amount to pay": the CSR types the $500 the customer handed over there.
     await page.keyboard.type('500');
     expect(await page.getByTestId('amount').inputValue()).toBe('500');
@@ -207,7 +187,7 @@ describe('money typed in the wrong field', () => {
 
   it('more than due, confirmed as credit with Enter: posts it as credit, no change', async () => {
     const acct = await owingAccount(5_000);
-    await openPayment(acct.number);
+    await openAccount(page, acct.number);
     await page.getByTestId('amount').fill(money(acct.cents + 1_000));
     await page.keyboard.press('F2');
     await page.keyboard.press('Enter');
@@ -221,7 +201,7 @@ describe('money typed in the wrong field', () => {
     const acct = await owingAccount(1_000);
     await counter.host.ctx.db('accounts').where('account_number', acct.number).update({ balance_cents: 0 });
     const before = await transactionCount();
-    await openPayment(acct.number);
+    await openAccount(page, acct.number);
     await page.getByTestId('amount').fill('80');
     await page.keyboard.press('F2');
     await page.keyboard.press('Enter');
@@ -248,7 +228,7 @@ describe('bad input gets a clear error next to the field and posts nothing', () 
   for (const [typed, message] of amounts) {
     it(`amount "${typed}"`, async () => {
       const before = await transactionCount();
-      await openPayment(owing);
+      await openAccount(page, owing);
       await page.getByTestId('amount').fill(typed);
       await page.keyboard.press('F2');
       await page.getByTestId('tender-0-amount').fill('10');
@@ -260,7 +240,7 @@ describe('bad input gets a clear error next to the field and posts nothing', () 
 
   it('tenders that do not cover the amount', async () => {
     const before = await transactionCount();
-    await openPayment(owing);
+    await openAccount(page, owing);
     await page.getByTestId('amount').fill('73.45');
     await page.keyboard.press('F2');
     await page.getByTestId('tender-0-amount').fill('50');
@@ -271,7 +251,7 @@ describe('bad input gets a clear error next to the field and posts nothing', () 
 
   it('change on a card: no change is given, the CSR must confirm a credit, Esc posts nothing', async () => {
     const before = await transactionCount();
-    await openPayment(owing);
+    await openAccount(page, owing);
     await page.getByTestId('amount').fill('73.45');
     await page.keyboard.press('F4');
     await page.getByTestId('tender-0-amount').fill('100');
@@ -287,7 +267,7 @@ describe('bad input gets a clear error next to the field and posts nothing', () 
 
   it('an invalid routing number', async () => {
     const before = await transactionCount();
-    await openPayment(owing);
+    await openAccount(page, owing);
     await page.keyboard.press('F3');
     await page.getByTestId('tender-0-amount').fill('10');
     await page.getByTestId('tender-0-check-number').fill('77');
@@ -308,7 +288,7 @@ describe('bad input gets a clear error next to the field and posts nothing', () 
       account_number: string;
     };
     const before = await transactionCount();
-    await openPayment(cashOnly.account_number);
+    await openAccount(page, cashOnly.account_number);
     await page.getByTestId('cash-only').waitFor();
     await page.getByTestId('amount').fill('10');
     await page.keyboard.press('F3');
@@ -324,7 +304,7 @@ describe('bad input gets a clear error next to the field and posts nothing', () 
 
   it('a full card number typed into any field', async () => {
     const before = await transactionCount();
-    await openPayment(owing);
+    await openAccount(page, owing);
     await page.keyboard.press('F3');
     await page.getByTestId('tender-0-amount').fill('10');
     await page.getByTestId('tender-0-check-number').fill('77');

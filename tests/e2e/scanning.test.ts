@@ -9,16 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { DeviceSettings } from '../../shared/devices/settings.js';
 import { makeBillStub } from '../../shared/validators/scan.js';
-import {
-  launchChromium,
-  openCounterPage,
-  openTillInUi,
-  screenshot,
-  signIn,
-  startCounter,
-  typeTimed,
-  type RunningCounter,
-} from '../support/counter.js';
+import { closeAll, openInChromium, type RunningCounter, startCounter } from '../support/counter.js';
+import { openAccount, openTillInUi, screenshot, signIn, typeTimed } from '../support/counter.js';
 
 let counter: RunningCounter;
 let browser: Browser;
@@ -51,16 +43,12 @@ async function accountsOwing(n: number): Promise<{ number: string; cents: number
 
 beforeAll(async () => {
   counter = await startCounter();
-  browser = await launchChromium();
-  page = await openCounterPage(browser, counter.web);
+  ({ browser, page } = await openInChromium(counter));
   await signIn(page);
   await openTillInUi(page);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await counter?.close();
-});
+afterAll(() => closeAll(browser, counter));
 
 describe('wedge scans with jitter', () => {
   it('8 of 8 bill stubs scanned with 0-30 ms jitter and a stalled key open their account, from the search field and from the amount field', async () => {
@@ -84,11 +72,7 @@ describe('wedge scans with jitter', () => {
 
   it('a bank account number typed quickly in the check form stays in its field; the payment posts', async () => {
     const [a] = await accountsOwing(9).then((r) => r.slice(8));
-    await page.keyboard.press('F1');
-    await page.getByTestId('search').fill(a!.number);
-    await page.getByTestId('result').first().waitFor();
-    await page.keyboard.press('Enter');
-    await page.getByTestId('payment').waitFor();
+    await openAccount(page, a!.number);
     await page.keyboard.press('F3');
     await page.getByTestId('tender-0-check-number').fill('1001');
     await page.getByTestId('tender-0-routing').fill('011000015');

@@ -14,16 +14,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { demoAccountNumber } from '../../resources/demo/generate.js';
 import { createEnrollmentCode } from '../../server/src/domain/enroll.js';
-import {
-  launchChromium,
-  openCounterPage,
-  openTillInUi,
-  screenshot,
-  signIn,
-  startCounter,
-  tempDir,
-  type RunningCounter,
-} from '../support/counter.js';
+import { closeAll, openInChromium, type RunningCounter, startCounter, tempDir } from '../support/counter.js';
+import { openAccount, openTillInUi, screenshot, signIn } from '../support/counter.js';
 import { freePort, seedServer, startServer, waitFor, type RunningServer } from '../support/sync-server.js';
 
 const SERVER_ACCOUNTS = 250; // the counter's demo replica has 300: the last 50 are unknown to the server
@@ -39,11 +31,7 @@ const dbFile = (): string => path.join(dir, 'server.db');
 const chip = (): Promise<string> => page.getByTestId('sync-status').innerText();
 
 async function pay(accountNumber: string, amount: string): Promise<void> {
-  await page.keyboard.press('F1');
-  await page.getByTestId('search').fill(accountNumber);
-  await page.getByTestId('result').first().waitFor();
-  await page.keyboard.press('Enter');
-  await page.getByTestId('payment').waitFor();
+  await openAccount(page, accountNumber);
   await page.getByTestId('amount').fill(amount);
   await page.keyboard.press('F2');
   await page.getByTestId('tender-0-amount').fill(amount);
@@ -64,13 +52,11 @@ beforeAll(async () => {
   counter = await startCounter({
     server: { pullIntervalMs: 1000, backoff: { baseMs: 200, capMs: 1500 }, requestTimeoutMs: 5000 },
   });
-  browser = await launchChromium();
-  page = await openCounterPage(browser, counter.web);
+  ({ browser, page } = await openInChromium(counter));
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await counter?.close();
+  await closeAll(browser, counter);
   await server?.stop();
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });

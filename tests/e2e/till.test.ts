@@ -10,15 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeEscPos } from '../../shared/escpos/decoder.js';
 import type { VirtualPrinter } from '../../electron/services/devices/printer/virtual-printer.js';
 import { verifyAuditChain } from '../../electron/services/audit/audit.js';
-import {
-  launchChromium,
-  openCounterPage,
-  openTillInUi,
-  screenshot,
-  signIn,
-  startCounter,
-  type RunningCounter,
-} from '../support/counter.js';
+import { closeAll, openInChromium, type RunningCounter, startCounter } from '../support/counter.js';
+import { openAccount, openTillInUi, screenshot, signIn } from '../support/counter.js';
 import { pdfText } from '../support/pdf.js';
 
 let counter: RunningCounter;
@@ -32,11 +25,7 @@ async function pay(
   tender: 'F2' | 'F3' | 'F4',
   fill: (page: Page) => Promise<void>,
 ): Promise<string> {
-  await page.keyboard.press('F1');
-  await page.getByTestId('search').fill(accountNumber);
-  await page.getByTestId('result').first().waitFor();
-  await page.keyboard.press('Enter');
-  await page.getByTestId('payment').waitFor();
+  await openAccount(page, accountNumber);
   await page.getByTestId('amount').fill(amount);
   await page.keyboard.press(tender);
   await fill(page);
@@ -63,14 +52,10 @@ beforeAll(async () => {
       .limit(2)
       .select('account_number')) as { account_number: string }[]
   ).map((a) => a.account_number);
-  browser = await launchChromium();
-  page = await openCounterPage(browser, counter.web);
+  ({ browser, page } = await openInChromium(counter));
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await counter?.close();
-});
+afterAll(() => closeAll(browser, counter));
 
 describe('a shift: open, take payments, void, drop, close $1.00 short, Z report', () => {
   it('runs the whole shift and the Z report adds up', async () => {

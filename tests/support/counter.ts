@@ -11,14 +11,9 @@ import pino from 'pino';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 import { startBrowserHost, type BrowserHost } from '../../electron/browser-host/server.js';
-import {
-  createCounterHost,
-  DEFAULT_COMPANY,
-  DEFAULT_TERMINAL,
-  type CounterHost,
-  type HostConfig,
-} from '../../electron/host/create-host.js';
+import type { CounterHost, HostConfig } from '../../electron/host/create-host.js';
 import { fixedClock } from '../../electron/services/clock.js';
+import { quietCounterHost } from './child-host.js';
 
 export const TEST_NOW = '2026-11-25T15:00:00Z';
 
@@ -45,10 +40,7 @@ export async function startTestHost(
   overrides: Partial<HostConfig> = {},
 ): Promise<CounterHost & { dataDir: string }> {
   const dataDir = overrides.dataDir ?? tempDir();
-  const host = await createCounterHost({
-    dataDir,
-    terminal: DEFAULT_TERMINAL,
-    company: DEFAULT_COMPANY,
+  const host = await quietCounterHost(dataDir, {
     demo: { count: 300 },
     clock: fixedClock(TEST_NOW, 'America/Chicago'),
     logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
@@ -100,6 +92,29 @@ export async function openCounterPage(browser: Browser, web: BrowserHost): Promi
   });
   await page.goto(web.appUrl);
   return page;
+}
+
+/** A browser launched and the counter's page opened in it. */
+export async function openInChromium(counter: RunningCounter): Promise<{ browser: Browser; page: Page }> {
+  const browser = await launchChromium();
+  return { browser, page: await openCounterPage(browser, counter.web) };
+}
+
+/** Closes each of `parts` that was opened, in order (the browser before the counter it shows). */
+export async function closeAll(...parts: ({ close(): Promise<void> } | null | undefined)[]): Promise<void> {
+  for (const part of parts) await part?.close();
+}
+
+/**
+ * F1, the account found by number, Enter: its payment screen. Waits until the list shows this account
+ * first (it may still show the last search for a moment).
+ */
+export async function openAccount(page: Page, accountNumber: string): Promise<void> {
+  await page.keyboard.press('F1');
+  await page.getByTestId('search').fill(accountNumber);
+  await page.getByTestId('result').first().filter({ hasText: accountNumber }).waitFor();
+  await page.keyboard.press('Enter');
+  await page.getByTestId('payment').waitFor();
 }
 
 export async function signIn(page: Page, cashierId = '1001', pin = '1234'): Promise<void> {

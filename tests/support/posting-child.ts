@@ -5,20 +5,13 @@
  */
 import { randomUUID } from 'node:crypto';
 
-import pino from 'pino';
-
-import { createCounterHost, DEFAULT_COMPANY, DEFAULT_TERMINAL } from '../../electron/host/create-host.js';
+import { quietCounterHost } from './child-host.js';
+import { mixedPayment } from './payment-mix.js';
 
 const dataDir = process.argv[2];
 if (!dataDir) throw new Error('usage: posting-child <dataDir>');
 
-const host = await createCounterHost({
-  dataDir,
-  terminal: DEFAULT_TERMINAL,
-  company: DEFAULT_COMPANY,
-  demo: null,
-  logger: pino({ level: 'silent' }),
-});
+const host = await quietCounterHost(dataDir);
 const session = host.newSession();
 const signIn = await host.call('session.signIn', { cashierId: '1001', pin: '1234' }, session);
 if (!signIn.ok) throw new Error(signIn.error.message);
@@ -32,22 +25,7 @@ process.stdout.write('ready\n');
 for (let i = 0; ; i++) {
   const requestId = randomUUID();
   const account = accounts[i % accounts.length]!.account_number;
-  const cents = 500 + ((i * 7919) % 20_000);
-  const tenders =
-    i % 3 === 0
-      ? [{ type: 'cash', amountCents: cents + 1000 }]
-      : i % 3 === 1
-        ? [{ type: 'card', amountCents: cents, brand: 'Visa', last4: '4242', authCode: 'OK1234' }]
-        : [
-            {
-              type: 'check',
-              amountCents: cents - 100,
-              checkNumber: String(1000 + i),
-              routingNumber: '011000015',
-              bankAccount: '12345678',
-            },
-            { type: 'cash', amountCents: 500 },
-          ];
+  const { cents, tenders } = mixedPayment(i);
   process.stdout.write(`begin ${requestId}\n`);
   const reply = await host.call(
     'payments.post',

@@ -3,22 +3,15 @@
  * (the enrollment already saved there) and lets its sync worker take the first pull, staging
  * `stageRows` rows per commit; prints "pulled" when it is done, unless the parent SIGKILLs it first.
  */
-import pino from 'pino';
-
-import { createCounterHost, DEFAULT_COMPANY, DEFAULT_TERMINAL } from '../../electron/host/create-host.js';
+import { quietCounterHost } from './child-host.js';
 import { fixedClock } from '../../electron/services/clock.js';
 import { TEST_NOW } from './counter.js';
 
 const [dataDir, stageRows] = process.argv.slice(2);
 if (!dataDir) throw new Error('usage: snapshot-counter-child <dataDir> [stageRows]');
 
-const host = await createCounterHost({
-  dataDir,
-  terminal: DEFAULT_TERMINAL,
-  company: DEFAULT_COMPANY,
-  demo: null,
+const host = await quietCounterHost(dataDir, {
   clock: fixedClock(TEST_NOW, 'America/Chicago'),
-  logger: pino({ level: 'silent' }),
   server: {
     pullIntervalMs: 3_600_000,
     snapshotStageRows: Number(stageRows ?? 20_000),

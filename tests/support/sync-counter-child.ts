@@ -3,22 +3,15 @@
  * worker push until the outbox is empty, printing "queued <n>" as it drains and "drained" at the end,
  * unless the parent kills it with SIGKILL first (mid-push).
  */
-import pino from 'pino';
-
-import { createCounterHost, DEFAULT_COMPANY, DEFAULT_TERMINAL } from '../../electron/host/create-host.js';
+import { quietCounterHost } from './child-host.js';
 import { fixedClock } from '../../electron/services/clock.js';
 import { TEST_NOW } from './counter.js';
 
 const [dataDir, serverUrl, batch] = process.argv.slice(2);
 if (!dataDir || !serverUrl) throw new Error('usage: sync-counter-child <dataDir> <serverUrl> [batchSize]');
 
-const host = await createCounterHost({
-  dataDir,
-  terminal: DEFAULT_TERMINAL,
-  company: DEFAULT_COMPANY,
-  demo: null,
+const host = await quietCounterHost(dataDir, {
   clock: fixedClock(TEST_NOW, 'America/Chicago'),
-  logger: pino({ level: 'silent' }),
   server: {
     url: serverUrl,
     pushBatchSize: Number(batch ?? 50),

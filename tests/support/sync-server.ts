@@ -15,6 +15,7 @@ import { openServerDb, type DbConfig, type ServerDb } from '../../server/src/db/
 import { createEnrollmentCode } from '../../server/src/domain/enroll.js';
 import { seedDemo } from '../../server/src/domain/seed.js';
 import { ANY_BALANCE, TEST_NOW } from './counter.js';
+import { mixedPayment } from './payment-mix.js';
 
 /** The business date of TEST_NOW in the test clock's zone: seed the server with it so the ids match the counter's demo replica. */
 export const TEST_TODAY = '2026-11-25';
@@ -154,22 +155,7 @@ export async function enrollWithCode(db: DbConfig, branch = 'MAIN'): Promise<str
 
 /** Payment i of a deterministic mix: cash with change, card, check + cash. */
 export function paymentInput(i: number, accountNumber: string): Record<string, unknown> {
-  const cents = 500 + ((i * 7919) % 20_000);
-  const tenders =
-    i % 3 === 0
-      ? [{ type: 'cash', amountCents: cents + 1000 }]
-      : i % 3 === 1
-        ? [{ type: 'card', amountCents: cents, brand: 'Visa', last4: '4242', authCode: 'OK1234' }]
-        : [
-            {
-              type: 'check',
-              amountCents: cents - 100,
-              checkNumber: String(1000 + i),
-              routingNumber: '011000015',
-              bankAccount: '12345678',
-            },
-            { type: 'cash', amountCents: 500 },
-          ];
+  const { cents, tenders } = mixedPayment(i);
   return { requestId: randomUUID(), accountNumber, amountCents: cents, tenders, ...ANY_BALANCE };
 }
 

@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
-import { CounterError } from '../../shared/api/errors.js';
+import { counterError } from '../support/errors.js';
 import {
   accountHistory,
   depositBalances,
@@ -22,16 +22,6 @@ import {
 } from '../../shared/domain/deposit-ledger.js';
 import { journalBalances, settleTenders } from '../../shared/domain/tenders.js';
 import { COMMERCIAL, RATES, RESIDENTIAL, RESIDENTIAL_2020 } from '../fixtures/deposit-policies.js';
-
-function counterError(fn: () => unknown): CounterError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof CounterError) return err;
-    throw err;
-  }
-  throw new Error('expected a CounterError');
-}
 
 describe('billing history from bills and payments', () => {
   it('a bill is for the month before its bill date', () => {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
-import { CounterError } from '../../shared/api/errors.js';
+import { counterError } from '../support/errors.js';
 import {
   accruedInterest,
   depositHeld,
@@ -30,30 +30,12 @@ import {
   RATES_WHOLE_PERCENT_FLOOR_1,
   RESIDENTIAL,
   RESIDENTIAL_2020,
+  bills,
+  monthName,
 } from '../fixtures/deposit-policies.js';
 
 // ---------------------------------------------------------------------------------------------------
 // helpers
-
-function counterError(fn: () => unknown): CounterError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof CounterError) return err;
-    throw err;
-  }
-  throw new Error('expected a CounterError, got a result');
-}
-
-/** Consecutive months from `first` (YYYY-MM) with the given billed amounts. */
-function bills(first: string, amounts: number[]): BilledMonth[] {
-  const start = Number(first.slice(0, 4)) * 12 + Number(first.slice(5, 7)) - 1;
-  return amounts.map((billedCents, i) => ({ month: monthName(start + i), billedCents }));
-}
-
-function monthName(index: number): string {
-  return `${String(Math.floor(index / 12))}-${String((index % 12) + 1).padStart(2, '0')}`;
-}
 
 /** Consecutive payment records from `first`; `lateMonths` lists the late ones. */
 function payments(first: string, count: number, lateMonths: string[] = []): PaymentRecord[] {
@@ -80,7 +62,9 @@ const isoDay = (day: number): string => new Date(day * DAY_MS).toISOString().sli
 describe('requiredDeposit', () => {
   // 2024-01 … 2024-12: 80.00 82.50 79.99 81.00 90.00 85.00 88.00 76.00 77.00 83.00 84.50 94.01
   // running sum: 80.00, 162.50, 242.49, 323.49, 413.49, 498.49, 586.49, 662.49, 739.49, 822.49,
-  // 906.99, 1,001.00. Average 1,001.00 ÷ 12 = 83.41666… → 83.42 (half-up). 2 × 83.42 = 166.84.
+  // 906.99, 1,001.00. Average 1,001.00 ÷ 12 = 83.41666… (shown as 83.42, half-up). The multiple is
+  // taken of the exact average: 2 × 1,001.00 ÷ 12 = 2,002.00 ÷ 12 = 166.8333… → 166.83 (rounding the
+  // average first would give 2 × 83.42 = 166.84).
   const residentialHistory: BilledMonth[] = [
     { month: '2023-12', billedCents: 12_000 }, // before the window: not used
     ...bills('2024-01', [8_000, 8_250, 7_999, 8_100, 9_000, 8_500, 8_800, 7_600, 7_700, 8_300, 8_450, 9_401]),
@@ -115,15 +99,15 @@ describe('requiredDeposit', () => {
 
   const rows: Row[] = [
     {
-      // Worked above: 2 × 83.42 = 166.84; under the 500.00 cap.
+      // Worked above: 2 × 1,001.00 ÷ 12 = 166.83; under the 500.00 cap.
       name: 'residential: 2 × the 12-month average',
       policy: RESIDENTIAL,
       history: residentialHistory,
       asOf: '2025-01-15',
       expected: {
-        amountCents: 16_684,
+        amountCents: 16_683,
         averageOrHighestCents: 8_342,
-        beforeCapCents: 16_684,
+        beforeCapCents: 16_683,
         capped: false,
         usedDefault: false,
         monthsUsed: 12,
@@ -167,7 +151,8 @@ describe('requiredDeposit', () => {
       },
     },
     {
-      // (300.00 + 260.00 + 250.01) ÷ 3 = 810.01 ÷ 3 = 270.0033… → 270.00; × 2 = 540.00 > cap 500.00.
+      // (300.00 + 260.00 + 250.01) ÷ 3 = 810.01 ÷ 3 = 270.0033… (shown as 270.00);
+      // 2 × 810.01 ÷ 3 = 1,620.02 ÷ 3 = 540.0066… → 540.01 > cap 500.00.
       name: 'residential: 3 months (the minimum) averaged, then capped',
       policy: RESIDENTIAL,
       history: bills('2024-10', [30_000, 26_000, 25_001]),
@@ -175,7 +160,7 @@ describe('requiredDeposit', () => {
       expected: {
         amountCents: 50_000,
         averageOrHighestCents: 27_000,
-        beforeCapCents: 54_000,
+        beforeCapCents: 54_001,
         capped: true,
         usedDefault: false,
         monthsUsed: 3,
@@ -278,7 +263,7 @@ describe('requiredDeposit', () => {
     expect(r.working.multiple).toBe('2');
     expect(r.working.policyId).toBe('RES-2024');
     expect(r.working.reason).toBe(
-      '2 × the average of 12 monthly bills 2024-01 to 2024-12 ($1,001.00 ÷ 12 = $83.42) = $166.84.',
+      '2 × the average of 12 monthly bills 2024-01 to 2024-12 ($1,001.00 ÷ 12 = $83.416666…) = $166.83.',
     );
   });
 
@@ -308,13 +293,13 @@ describe('requiredDeposit', () => {
     expect(requiredDeposit(policy, commercialHistory, { asOf: '2025-02-10' }).amountCents).toBe(108_043);
   });
 
-  it('installments: 50 % down, the rest over 2 monthly bills (even amount)', () => {
-    // 166.84: 50 % = 83.42 now; 83.42 over 2 bills = 41.71 + 41.71.
+  it('installments: 50 % down, the rest over 2 monthly bills (the odd cent to bill 1)', () => {
+    // 166.83: 50 % = 83.415 → up → 83.42 now; 83.41 over 2 bills = 41.71 + 41.70.
     const r = requiredDeposit(RESIDENTIAL, residentialHistory, { asOf: '2025-01-15', installments: true });
     expect(r.installments).toEqual([
       { dueWith: 'now', amountCents: 8_342 },
       { dueWith: 'bill 1', amountCents: 4_171 },
-      { dueWith: 'bill 2', amountCents: 4_171 },
+      { dueWith: 'bill 2', amountCents: 4_170 },
     ]);
   });
 

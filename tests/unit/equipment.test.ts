@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
-import { CounterError } from '../../shared/api/errors.js';
+import { counterError } from '../support/errors.js';
 import {
   assertSupervisorApproval,
   checkHandover,
@@ -51,16 +51,6 @@ import { gtinCheckDigit } from '../../shared/validators/gtin.js';
 
 // ---------------------------------------------------------------------------------------------------
 // helpers
-
-function counterError(fn: () => unknown): CounterError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof CounterError) return err;
-    throw err;
-  }
-  throw new Error('expected a CounterError, got a result');
-}
 
 const ACCOUNT = '1000042517';
 

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 
 import { PostPaymentInputSchema } from '../../shared/api/contract.js';
 import { CounterError } from '../../shared/api/errors.js';
+import { counterError } from '../support/errors.js';
 import { TenderSchema, type Tender } from '../../shared/api/schemas.js';
 import {
   DRAWER_TENDERS,
@@ -38,16 +39,6 @@ const moneyOrder = (amountCents: number): Tender => ({
   amountCents,
   serial: 'MO-884211',
 });
-
-function counterError(fn: () => unknown): CounterError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof CounterError) return err;
-    throw err;
-  }
-  throw new Error('expected a CounterError, got a result');
-}
 
 describe('settleTenders', () => {
   it('exact cash: no change', () => {

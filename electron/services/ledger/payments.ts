@@ -64,7 +64,7 @@ export const paymentPosting = definePosting<PostPaymentInput, Record<string, nev
       confirmOvertenderCredit: input.confirmOvertenderCredit,
     });
     const items = await effectiveOpenItems(trx, input.accountNumber);
-    const allocation = allocatePayment(settlement.appliedCents, items, policy);
+    const allocation = allocatePayment(settlement.appliedCents, items, policy, { asOf: tx.businessDate });
     const journal = paymentJournal(input.accountNumber, settlement);
     const balanceAfterCents = subCents(
       addCents(account.balance_cents, account.pending_cents ?? 0),

@@ -1,9 +1,5 @@
 import type { Knex } from 'knex';
-import { z } from 'zod';
-
-import type { AllocationPolicy } from '../../../shared/domain/allocation.js';
-
-const AllocationPolicySchema = z.object({ priority: z.array(z.string()), excluded: z.array(z.string()) });
+import { AllocationPolicySchema, type AllocationPolicy } from '../../../shared/domain/allocation.js';
 
 const cache = new WeakMap<Knex, AllocationPolicy>();
 

@@ -1,10 +1,6 @@
 /** Policy data the server applies (the allocation order), stored in `policies` and replicated as is. */
 import type { Knex } from 'knex';
-import { z } from 'zod';
-
-import type { AllocationPolicy } from '../../../shared/domain/allocation.js';
-
-const AllocationPolicySchema = z.object({ priority: z.array(z.string()), excluded: z.array(z.string()) });
+import { AllocationPolicySchema, type AllocationPolicy } from '../../../shared/domain/allocation.js';
 
 export async function loadPolicy(db: Knex | Knex.Transaction): Promise<AllocationPolicy> {
   const row = (await db('policies').where('key', 'allocation').first('value')) as

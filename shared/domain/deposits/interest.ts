@@ -40,7 +40,7 @@ export type InterestYear = {
   from: string;
   to: string;
   days: number;
-  /** The divisor of the day count: 365 under actual/365, leap years included. */
+  /** The divisor of the day count: 365 under actual/365 (leap years too); the year's length under actual/actual. */
   daysInYear: number;
   ratePercentPublished: string;
   rateApplied: string;
@@ -92,7 +92,6 @@ function accrue(ctx: AccrualContext, endDay: number): AccruedInterest {
 
   const end = closeDay === null ? endDay : Math.min(endDay, closeDay);
   if (end > deposit.depositDay) validateRateTable(table, yearOfDay(deposit.depositDay), yearOfDay(end - 1));
-  const daysInYear = 365; // actual/365, the only day count the schema admits
   const compound = rule.method === 'compound_annual';
   const years: InterestYear[] = [];
   let paid = 0;
@@ -126,6 +125,8 @@ function accrue(ctx: AccrualContext, endDay: number): AccruedInterest {
       balanceDays += BigInt(balance) * BigInt(segEnd - s);
       s = segEnd;
     }
+    // A row never crosses Jan 1, so actual/actual (ISDA) divides by its own calendar year's length.
+    const daysInYear = rule.dayCount === 'actual/actual' ? nextJan1 - Date.UTC(year, 0, 1) / MS_PER_DAY : 365;
     const rate = appliedRate(table, year);
     const interestCents = toCents(
       roundDiv(balanceDays * rate.ratio.n, rate.ratio.d * 100n * BigInt(daysInYear), 'half_up'),
@@ -175,8 +176,9 @@ function accrualContext(
 /**
  * Interest accrued on a deposit up to `asOf` (days held up to the day before `asOf`), per the policy's
  * method, with one row per calendar year (and, for compounding on anniversaries, per stretch between
- * anniversaries). Each row is Σ balance × days × rate ÷ (100 × 365), computed exactly with BigInt and
- * rounded half-up to the cent once. The rate of each calendar year is the published rate after the
+ * anniversaries). Each row is Σ balance × days × rate ÷ (100 × the day count's year: 365 under
+ * actual/365; 365 or 366, the row's calendar year, under actual/actual), computed exactly with BigInt
+ * and rounded half-up to the cent once. The rate of each calendar year is the published rate after the
  * table's rounding rule and floor.
  *
  * - simple: the balance is the principal held (each payment accrues from its own date; refunds and
@@ -196,6 +198,7 @@ function accrualContext(
  * // 2024: 366 days × 200.00 × 5 % ÷ 365   = 10.0273… → $10.03  (leap year, still ÷ 365)
  * // 2025: 160 days × 200.00 × 3.5 % ÷ 365 =  3.0684… →  $3.07
  * accruedInterest(policy, deposit, rates, '2025-06-10').totalCents; // 1_946
+ * // Under actual/actual the 2024 row is 366 × 200.00 × 5 % ÷ 366 = $10.00 exactly: total $19.43.
  */
 export function accruedInterest(
   policy: DepositPolicy,

@@ -26,6 +26,7 @@ import {
   type BilledMonth,
   type DepositPolicy,
   type InstallmentPlan,
+  type RoundingOrder,
 } from './schemas.js';
 
 export type DueWith = 'now' | `bill ${number}`;
@@ -54,8 +55,13 @@ export type RequiredDeposit = {
     basis: 'average' | 'highest';
     /** Sum of the months used. */
     totalCents: Cents;
-    /** The average (rounded half-up to the cent) or the highest month; null when the default applied. */
+    /**
+     * The average rounded half-up to the cent (for reading; under the exact order the multiple is
+     * taken of the unrounded average), or the highest month; null when the default applied.
+     */
     averageOrHighestCents: Cents | null;
+    /** Whether the multiple was taken of the exact average or of the average rounded first. */
+    roundingOrder: RoundingOrder;
     multiple: string;
     beforeCapCents: Cents;
     capCents: Cents | null;
@@ -66,6 +72,25 @@ export type RequiredDeposit = {
   };
   installments: Installment[];
 };
+
+/**
+ * An exact amount of cents n ÷ d in dollars: every digit when the division ends within four places of a
+ * cent ($75.005), otherwise four places and an ellipsis ($83.41666…).
+ */
+function exactMoney(n: bigint, d: bigint): string {
+  const places = 4;
+  const scale = 10n ** BigInt(places);
+  const scaled = n * scale;
+  const whole = scaled / d;
+  if (whole * d === scaled) {
+    const cents = whole / scale;
+    const rest = (whole % scale).toString().padStart(places, '0').replace(/0+$/, '');
+    return `${money(toCents(cents, 'history'))}${rest}`;
+  }
+  const cents = whole / scale;
+  const rest = (whole % scale).toString().padStart(places, '0');
+  return `${money(toCents(cents, 'history'))}${rest}…`;
+}
 
 function roundingWords(unitCents: number, mode: RoundMode): string {
   const unit =
@@ -111,17 +136,21 @@ export function splitInstallments(amountCents: Cents, plan: InstallmentPlan): In
  * The window is the `lookbackMonths` full calendar months before the month of `asOf` (a bill for the
  * month of `asOf` is accepted but not used: that month is not over). With at least
  * `minimumHistoryMonths` billed months (and at least one) in the window, the amount is `multiple` ×
- * (the average of those months, rounded half-up to the cent, or the highest of them), rounded per
- * `roundTo`; otherwise it is the new-service default (per bundle when the policy says so). The cap,
- * when set, is applied last. Refuses negative bills, months after `asOf`, a month given twice, an
- * `asOf` outside the policy's effective dates, and installments the policy does not allow.
+ * (the average of those months, or the highest of them), rounded once per `roundTo`. Under the
+ * policy's `roundingOrder` 'exact' (the default) the multiple is taken of the exact average (total ÷
+ * months as a ratio); under 'average_first' the average is rounded half-up to the cent first, as some
+ * tariffs print it, which can land a cent or two above multiple × average. Without enough history it
+ * is the new-service default (per bundle when the policy says so). The cap, when set, is applied last.
+ * Refuses negative bills, months after `asOf`, a month given twice, an `asOf` outside the policy's
+ * effective dates, and installments the policy does not allow.
  *
  * @example
  * // Residential: 2 × the 12-month average, to the cent, cap $500.00; asOf 2025-01-15.
- * // Bills 2024-01 … 2024-12 total $1,001.00 → average 1,001.00 ÷ 12 = 83.4166… → $83.42
+ * // Bills 2024-01 … 2024-12 total $1,001.00 → average 1,001.00 ÷ 12 = 83.41666…
+ * // exact: 2 × 1,001.00 ÷ 12 = 166.8333… → $166.83 (average first: 83.42 × 2 = $166.84)
  * requiredDeposit(residential, history, { asOf: '2025-01-15' });
- * // { amountCents: 16_684, working: { averageOrHighestCents: 8_342, multiple: '2', capped: false, … },
- * //   installments: [{ dueWith: 'now', amountCents: 16_684 }] }
+ * // { amountCents: 16_683, working: { averageOrHighestCents: 8_342, multiple: '2', capped: false, … },
+ * //   installments: [{ dueWith: 'now', amountCents: 16_683 }] }
  */
 export function requiredDeposit(
   policy: DepositPolicy,
@@ -215,20 +244,32 @@ export function requiredDeposit(
     }
   } else {
     const multiple = parseRatio(p.multiple);
-    let base: Cents;
+    const unit = BigInt(p.roundTo.unitCents);
+    // The base as an exact ratio of cents: total ÷ months for the average, the month itself for the highest.
+    let base: { n: bigint; d: bigint };
     let baseWords: string;
     if (p.basis === 'average') {
-      base = toCents(roundDiv(BigInt(totalCents), BigInt(monthsUsed.length), 'half_up'), 'history');
-      baseWords = `the average of ${String(monthsUsed.length)} monthly bill${monthsUsed.length === 1 ? '' : 's'} ${windowFrom} to ${windowTo} (${money(totalCents)} ÷ ${String(monthsUsed.length)} = ${money(base)})`;
+      const months = BigInt(monthsUsed.length);
+      averageOrHighestCents = toCents(roundDiv(BigInt(totalCents), months, 'half_up'), 'history');
+      const plural = monthsUsed.length === 1 ? '' : 's';
+      const exactWords = `${money(totalCents)} ÷ ${String(monthsUsed.length)} = ${exactMoney(BigInt(totalCents), months)}`;
+      if (p.roundingOrder === 'average_first') {
+        base = { n: BigInt(averageOrHighestCents), d: 1n };
+        const shown = exactMoney(BigInt(totalCents), months);
+        baseWords = `the average of ${String(monthsUsed.length)} monthly bill${plural} ${windowFrom} to ${windowTo} (${exactWords}${shown === money(averageOrHighestCents) ? '' : `, rounded to ${money(averageOrHighestCents)} first`})`;
+      } else {
+        base = { n: BigInt(totalCents), d: months };
+        baseWords = `the average of ${String(monthsUsed.length)} monthly bill${plural} ${windowFrom} to ${windowTo} (${exactWords})`;
+      }
     } else {
-      base = Math.max(...monthsUsed.map((m) => m.billedCents));
-      const top = monthsUsed.find((m) => m.billedCents === base);
-      baseWords = `the highest monthly bill ${windowFrom} to ${windowTo} (${top?.month ?? ''}: ${money(base)})`;
+      averageOrHighestCents = Math.max(...monthsUsed.map((m) => m.billedCents));
+      base = { n: BigInt(averageOrHighestCents), d: 1n };
+      const top = monthsUsed.find((m) => m.billedCents === averageOrHighestCents);
+      baseWords = `the highest monthly bill ${windowFrom} to ${windowTo} (${top?.month ?? ''}: ${money(averageOrHighestCents)})`;
     }
-    averageOrHighestCents = base;
-    const unit = BigInt(p.roundTo.unitCents);
+    // One rounding: multiple × base, to the policy's unit.
     beforeCapCents = toCents(
-      roundDiv(BigInt(base) * multiple.n, multiple.d * unit, p.roundTo.mode) * unit,
+      roundDiv(base.n * multiple.n, base.d * multiple.d * unit, p.roundTo.mode) * unit,
       'history',
     );
     reason = `${p.multiple} × ${baseWords} = ${money(beforeCapCents)}${p.roundTo.unitCents === 1 && p.roundTo.mode === 'half_up' ? '' : `, ${roundingWords(p.roundTo.unitCents, p.roundTo.mode)}`}.`;
@@ -259,6 +300,7 @@ export function requiredDeposit(
       totalCents,
       averageOrHighestCents,
       multiple: p.multiple,
+      roundingOrder: p.roundingOrder,
       beforeCapCents,
       capCents: p.capCents,
       capped,

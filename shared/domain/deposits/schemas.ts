@@ -22,13 +22,31 @@ export const InstallmentPlanSchema = z.object({
 });
 export type InstallmentPlan = z.infer<typeof InstallmentPlanSchema>;
 
+export const DAY_COUNTS = ['actual/365', 'actual/actual'] as const;
+export type DayCount = (typeof DAY_COUNTS)[number];
+
+/**
+ * exact: the multiple is taken of the exact average and the result rounded once (the average shown
+ * in the working is only for reading). average_first: the average is rounded to the cent, then
+ * multiplied — what some tariffs print, and able to land a cent or two above multiple × average.
+ */
+export const ROUNDING_ORDERS = ['exact', 'average_first'] as const;
+export type RoundingOrder = (typeof ROUNDING_ORDERS)[number];
+
 export const InterestRuleSchema = z.object({
   method: z.enum(['simple', 'compound_annual']),
   /** When compound_annual adds the interest to the principal: each Dec 31, or each deposit anniversary. */
   compoundOn: z.enum(['anniversary', 'dec31']),
   /** No interest at all when the deposit is refunded (or applied) within this many days of payment. */
   graceDays: WholeNumber('The grace period', 0).max(364, 'The grace period must be shorter than a year.'),
-  dayCount: z.literal('actual/365'),
+  /**
+   * actual/365: each day held earns rate ÷ 365, in leap years too (a full leap year earns 366/365 of
+   * the rate). actual/actual: each day earns rate ÷ the length of its calendar year (ISDA), so a full
+   * year earns exactly the yearly rate.
+   */
+  dayCount: z.enum(DAY_COUNTS, {
+    error: `The day count must be one of: ${DAY_COUNTS.join(', ')}.`,
+  }),
 });
 export type InterestRule = z.infer<typeof InterestRuleSchema>;
 
@@ -55,6 +73,10 @@ export const DepositPolicySchema = z
       unitCents: WholeNumber('The rounding unit', 1),
       mode: z.enum(['half_up', 'up', 'down']),
     }),
+    /** Policies saved before the order was a choice read as exact. */
+    roundingOrder: z
+      .enum(ROUNDING_ORDERS, { error: `The rounding order must be one of: ${ROUNDING_ORDERS.join(', ')}.` })
+      .default('exact'),
     installments: InstallmentPlanSchema.nullable(),
     interest: InterestRuleSchema,
     refund: z.object({

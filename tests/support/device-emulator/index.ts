@@ -70,3 +70,15 @@ export class DeviceBench {
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
 }
+
+export type BenchDevices = {
+  bench: DeviceBench;
+  printer: EmulatedDevice<PrinterEmulator>;
+  scanner: EmulatedDevice<ScannerEmulator>;
+};
+
+/** A bench with an emulated serial printer (the drawer on its kick port) and an emulated serial scanner. */
+export async function printerAndScanner(): Promise<BenchDevices> {
+  const bench = new DeviceBench();
+  return { bench, printer: await bench.printer(), scanner: await bench.scanner() };
+}

@@ -1,14 +1,19 @@
 /**
  * Supervisor (F6 then S, or F6 with no account): 1 the deposit fund report, 2 the yearly interest
- * batch (preview, then Enter credits; running it again credits nothing new), 3 the policies and the
- * yearly rate table (effective-dated; the table's rounding rule and floor; saved only when there is no
- * gap, overlap or missing year).
+ * batch (preview, then Enter credits; running it again credits nothing new), 3 the policies (each with
+ * its rounding order and interest day count) and the yearly rate table (effective-dated; the table's
+ * rounding rule and floor; saved only when there is no gap, overlap or missing year).
  */
 import { useEffect, useState } from 'react';
 
 import type { ChannelOutput } from '../../../../shared/api/contract.js';
-import type { DepositPolicy, InterestRateTable } from '../../../../shared/domain/deposits.js';
-import { ratePercentFor } from '../../../../shared/domain/deposits.js';
+import type {
+  DayCount,
+  DepositPolicy,
+  InterestRateTable,
+  RoundingOrder,
+} from '../../../../shared/domain/deposits.js';
+import { DAY_COUNTS, ratePercentFor, ROUNDING_ORDERS } from '../../../../shared/domain/deposits.js';
 import { centsToInput, parseAmount } from '../../../../shared/money.js';
 import { api } from '../../api/client.js';
 import { Money } from '../../components/Money.js';
@@ -234,6 +239,16 @@ function BatchPanel(): React.JSX.Element {
 
 type PolicyDraft = DepositPolicy & { capText: string };
 
+/** What each choice means, in the words on the select. */
+const ROUNDING_WORDS: Record<RoundingOrder, string> = {
+  exact: 'multiple × exact average, rounded once',
+  average_first: 'average rounded first, then × multiple',
+};
+const DAY_COUNT_WORDS: Record<DayCount, string> = {
+  'actual/365': 'actual/365 (a leap year earns 366/365)',
+  'actual/actual': 'actual/actual (a full year earns the rate)',
+};
+
 function draftOf(p: DepositPolicy): PolicyDraft {
   return { ...p, capText: p.capCents === null ? '' : centsToInput(p.capCents) };
 }
@@ -332,6 +347,8 @@ function PoliciesPanel(): React.JSX.Element {
             <th>Multiple</th>
             <th>Months</th>
             <th>Cap $</th>
+            <th>Rounding</th>
+            <th>Day count</th>
             <th>Grace days</th>
             <th>Refund after</th>
             <th>Late ≤</th>
@@ -394,6 +411,34 @@ function PoliciesPanel(): React.JSX.Element {
                   size={8}
                   onChange={(e) => set(i, { capText: e.currentTarget.value })}
                 />
+              </td>
+              <td>
+                <select
+                  value={p.roundingOrder}
+                  onChange={(e) => set(i, { roundingOrder: e.currentTarget.value as RoundingOrder })}
+                  data-testid={`policy-${i}-rounding`}
+                >
+                  {ROUNDING_ORDERS.map((o) => (
+                    <option key={o} value={o}>
+                      {ROUNDING_WORDS[o]}
+                    </option>
+                  ))}
+                </select>
+              </td>
+              <td>
+                <select
+                  value={p.interest.dayCount}
+                  onChange={(e) =>
+                    set(i, { interest: { ...p.interest, dayCount: e.currentTarget.value as DayCount } })
+                  }
+                  data-testid={`policy-${i}-daycount`}
+                >
+                  {DAY_COUNTS.map((d) => (
+                    <option key={d} value={d}>
+                      {DAY_COUNT_WORDS[d]}
+                    </option>
+                  ))}
+                </select>
               </td>
               <td>
                 <input

@@ -41,8 +41,11 @@ function typing(e: KeyboardEvent): boolean {
 export function DepositScreen(): React.JSX.Element {
   const account = useCounter((s) => s.account);
   const role = useSession((s) => s.state?.cashier?.role);
-  const { data, calc, loading, error, bundles, bundle } = useDeposit();
+  const { data: loaded, calc: calculated, loading, error, bundles, bundle } = useDeposit();
   const accountNumber = account?.accountNumber;
+  // The store still holds the last account's deposits until this one's arrive: never show them here.
+  const data = loaded?.accountNumber === accountNumber ? loaded : null;
+  const calc = calculated?.accountNumber === accountNumber ? calculated : null;
 
   useEffect(() => {
     if (accountNumber) void useDeposit.getState().load(accountNumber);

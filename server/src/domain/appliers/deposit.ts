@@ -285,7 +285,9 @@ export const depositPosted = applier<DepositPosted>({
     );
     let unapplied = 0;
     if (arCents < 0) {
-      const allocation = allocatePayment(-arCents, batch.openItems(account), await batch.allocationPolicy());
+      const allocation = allocatePayment(-arCents, batch.openItems(account), await batch.allocationPolicy(), {
+        asOf: p.businessDate,
+      });
       batch.allocate(account, p.transactionId, allocation.allocations);
       unapplied = allocation.unappliedCents;
     }

@@ -76,6 +76,7 @@ export const ledgerPosted = applier<LedgerPosted>({
           -arCents,
           batch.openItems(account),
           await batch.allocationPolicy(),
+          { asOf: p.businessDate },
         );
         batch.allocate(account, p.transactionId, allocation.allocations);
         unapplied = allocation.unappliedCents;

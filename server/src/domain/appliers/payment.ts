@@ -82,7 +82,9 @@ export const paymentPosted = applier<PaymentPosted>({
 
     // ---- apply (nothing above changed anything) ----
     const policy = await batch.allocationPolicy();
-    const allocation = allocatePayment(settlement.appliedCents, batch.openItems(account), policy);
+    const allocation = allocatePayment(settlement.appliedCents, batch.openItems(account), policy, {
+      asOf: p.businessDate,
+    });
     batch.allocate(account, p.transactionId, allocation.allocations);
     batch.moveBalance(account, -settlement.appliedCents);
     batch.insert('transactions', {
