@@ -21,7 +21,7 @@ import { newId } from '../ids.js';
 import {
   checkCashForRefund,
   equipmentDeposits,
-  equipmentEvent,
+  equipmentDetail,
   findUnit,
   insertMoves,
   insertReturnRow,
@@ -172,15 +172,13 @@ export const returnPosting = definePosting<
             }),
         },
       ],
-      event: (base) =>
-        equipmentEvent(base, {
-          orderId: unit.orderId,
-          handovers: [],
-          returns: [returned],
-          received: [],
-          changeCents: 0,
-          invoiceNumber,
-        }),
+      detail: equipmentDetail({
+        orderId: unit.orderId,
+        handovers: [],
+        returns: [returned],
+        received: [],
+        invoiceNumber,
+      }),
       async after(w, ids, outbox) {
         await insertReturnRow(w, returned, {
           transactionId: ids.transactionId,
