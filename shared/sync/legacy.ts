@@ -18,11 +18,19 @@ import { TillKindSchema } from './till.js';
 
 const Cents0 = CentsSchema.min(0);
 const NetTender = z.object({ type: z.string(), amountCents: CentsSchema, netCents: CentsSchema });
+/** Who posted, where and when: every older ledger type carried these alike. */
+const Posted = {
+  transactionId: z.string(),
+  requestId: z.string(),
+  cashierId: z.string(),
+  terminalCode: z.string(),
+  branch: z.string(),
+  createdAt: z.string(),
+};
 
 /** `payment.posted`: a bill payment, its tenders as the customer handed them over. */
 export const PaymentPostedSchema = z.object({
-  transactionId: z.string(),
-  requestId: z.string(),
+  ...Posted,
   accountNumber: AccountNumberSchema,
   amountCents: CentsSchema,
   appliedCents: CentsSchema,
@@ -33,19 +41,14 @@ export const PaymentPostedSchema = z.object({
   unappliedCents: CentsSchema,
   journal: z.array(JournalLineSchema),
   receiptNumber: z.string(),
-  cashierId: z.string(),
-  terminalCode: z.string(),
-  branch: z.string(),
   tillId: z.string().nullable(),
   businessDate: z.string(),
-  createdAt: z.string(),
 });
 export type PaymentPosted = z.infer<typeof PaymentPostedSchema>;
 
 /** The detail-less `ledger.posted` of till and correction transactions (no `detail`, no `posting`). */
 export const LegacyLedgerPostedSchema = z.object({
-  transactionId: z.string(),
-  requestId: z.string(),
+  ...Posted,
   kind: TillKindSchema,
   accountNumber: AccountNumberSchema.nullable(),
   amountCents: CentsSchema,
@@ -56,12 +59,8 @@ export const LegacyLedgerPostedSchema = z.object({
   reason: z.string().nullable(),
   approvedBy: z.string().nullable(),
   receiptNumber: z.string().nullable(),
-  cashierId: z.string(),
-  terminalCode: z.string(),
-  branch: z.string(),
   tillId: z.string(),
   businessDate: z.string(),
-  createdAt: z.string(),
 });
 export type LegacyLedgerPosted = z.infer<typeof LegacyLedgerPostedSchema>;
 
@@ -71,8 +70,7 @@ export type LegacyLedgerPosted = z.infer<typeof LegacyLedgerPostedSchema>;
  * was collected, paid out in all, or credited.
  */
 export const DepositPostedSchema = z.object({
-  transactionId: z.string(),
-  requestId: z.string(),
+  ...Posted,
   kind: z.enum(['collect', 'interest', 'refund', 'apply']),
   accountNumber: AccountNumberSchema,
   deposit: DepositHeaderSchema,
@@ -87,20 +85,15 @@ export const DepositPostedSchema = z.object({
   refundCents: Cents0,
   journal: z.array(JournalLineSchema),
   receiptNumber: z.string().nullable(),
-  cashierId: z.string(),
   approvedBy: z.string().nullable(),
-  terminalCode: z.string(),
-  branch: z.string(),
   tillId: z.string().nullable(),
   businessDate: IsoDate,
-  createdAt: z.string(),
 });
 export type DepositPosted = z.infer<typeof DepositPostedSchema>;
 
 /** `equipment.posted`: an order handed over, a return, an exchange or stock received. */
 export const EquipmentPostedSchema = z.object({
-  transactionId: z.string(),
-  requestId: z.string(),
+  ...Posted,
   kind: EquipmentKindSchema,
   accountNumber: AccountNumberSchema.nullable(),
   orderId: z.string().nullable(),
@@ -115,11 +108,7 @@ export const EquipmentPostedSchema = z.object({
   invoiceNumber: z.string().nullable(),
   reason: z.string().nullable(),
   approvedBy: z.string().nullable(),
-  cashierId: z.string(),
-  terminalCode: z.string(),
-  branch: z.string(),
   tillId: z.string().nullable(),
   businessDate: z.string(),
-  createdAt: z.string(),
 });
 export type EquipmentPosted = z.infer<typeof EquipmentPostedSchema>;

@@ -37,10 +37,39 @@ function settledTenders(amountCents: Cents, tenders: Tender[], creditCents: Cent
   }));
 }
 
-export function fromPaymentPosted(p: PaymentPosted): LedgerPosted {
+type Carried = Pick<
+  LedgerPosted,
+  | 'transactionId'
+  | 'requestId'
+  | 'journal'
+  | 'receiptNumber'
+  | 'cashierId'
+  | 'terminalCode'
+  | 'branch'
+  | 'tillId'
+  | 'businessDate'
+  | 'createdAt'
+>;
+
+/** What every older ledger type carried as the envelope does. */
+function carried(p: Carried): Carried {
   return {
     transactionId: p.transactionId,
     requestId: p.requestId,
+    journal: p.journal,
+    receiptNumber: p.receiptNumber,
+    cashierId: p.cashierId,
+    terminalCode: p.terminalCode,
+    branch: p.branch,
+    tillId: p.tillId,
+    businessDate: p.businessDate,
+    createdAt: p.createdAt,
+  };
+}
+
+export function fromPaymentPosted(p: PaymentPosted): LedgerPosted {
+  return {
+    ...carried(p),
     posting: 'payment',
     kind: 'payment',
     accountNumber: p.accountNumber,
@@ -49,17 +78,9 @@ export function fromPaymentPosted(p: PaymentPosted): LedgerPosted {
     changeCents: p.changeCents,
     creditCents: p.creditCents,
     tenders: settledTenders(p.amountCents, p.tenders, p.creditCents),
-    journal: p.journal,
     reversesId: null,
     reason: null,
     approvedBy: null,
-    receiptNumber: p.receiptNumber,
-    cashierId: p.cashierId,
-    terminalCode: p.terminalCode,
-    branch: p.branch,
-    tillId: p.tillId,
-    businessDate: p.businessDate,
-    createdAt: p.createdAt,
     detail: { capability: 'payment', allocations: p.allocations, unappliedCents: p.unappliedCents },
   };
 }
@@ -67,8 +88,7 @@ export function fromPaymentPosted(p: PaymentPosted): LedgerPosted {
 /** The detail-less `ledger.posted` of a till or correction transaction. */
 export function fromLegacyLedger(p: LegacyLedgerPosted): LedgerPosted {
   return {
-    transactionId: p.transactionId,
-    requestId: p.requestId,
+    ...carried(p),
     posting: p.kind,
     kind: p.kind,
     accountNumber: p.accountNumber,
@@ -77,17 +97,9 @@ export function fromLegacyLedger(p: LegacyLedgerPosted): LedgerPosted {
     changeCents: 0,
     creditCents: 0,
     tenders: p.tenders,
-    journal: p.journal,
     reversesId: p.reversesId,
     reason: p.reason,
     approvedBy: p.approvedBy,
-    receiptNumber: p.receiptNumber,
-    cashierId: p.cashierId,
-    terminalCode: p.terminalCode,
-    branch: p.branch,
-    tillId: p.tillId,
-    businessDate: p.businessDate,
-    createdAt: p.createdAt,
     detail: { capability: 'till', allocations: p.allocations },
   };
 }
@@ -108,8 +120,7 @@ export function fromDepositPosted(p: DepositPosted): LedgerPosted {
   const payout = p.kind === 'refund' || p.kind === 'apply';
   const cashOut = payout && p.method === 'cash' && p.refundCents > 0 ? p.refundCents : 0;
   return {
-    transactionId: p.transactionId,
-    requestId: p.requestId,
+    ...carried(p),
     posting: `deposit.${p.kind}`,
     kind: DEPOSIT_KIND[p.kind],
     accountNumber: p.accountNumber,
@@ -128,17 +139,9 @@ export function fromDepositPosted(p: DepositPosted): LedgerPosted {
         : cashOut > 0
           ? [{ type: 'cash', amountCents: -cashOut, netCents: -cashOut }]
           : [],
-    journal: p.journal,
     reversesId: null,
     reason: null,
     approvedBy: p.approvedBy,
-    receiptNumber: p.receiptNumber,
-    cashierId: p.cashierId,
-    terminalCode: p.terminalCode,
-    branch: p.branch,
-    tillId: p.tillId,
-    businessDate: p.businessDate,
-    createdAt: p.createdAt,
     detail: {
       capability: 'deposit',
       deposit: p.deposit,
@@ -154,8 +157,7 @@ export function fromDepositPosted(p: DepositPosted): LedgerPosted {
 
 export function fromEquipmentPosted(p: EquipmentPosted): LedgerPosted {
   return {
-    transactionId: p.transactionId,
-    requestId: p.requestId,
+    ...carried(p),
     posting: `equipment.${p.kind}`,
     kind: p.kind,
     accountNumber: p.accountNumber,
@@ -164,17 +166,9 @@ export function fromEquipmentPosted(p: EquipmentPosted): LedgerPosted {
     changeCents: p.changeCents,
     creditCents: 0,
     tenders: p.tenders,
-    journal: p.journal,
     reversesId: null,
     reason: p.reason,
     approvedBy: p.approvedBy,
-    receiptNumber: p.receiptNumber,
-    cashierId: p.cashierId,
-    terminalCode: p.terminalCode,
-    branch: p.branch,
-    tillId: p.tillId,
-    businessDate: p.businessDate,
-    createdAt: p.createdAt,
     detail: {
       capability: 'equipment',
       orderId: p.orderId,

@@ -9,7 +9,6 @@
  *   half, the terminal sends the rest, down to the single event that fails, which is held;
  * - a held event sent again as a new event (the supervisor's retry) applies once, never twice.
  */
-import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
