@@ -66,7 +66,7 @@ export async function floorPosting(db: Knex, i: number, accountNumber: string): 
     });
     await trx('outbox').insert({
       id,
-      type: 'payment.posted',
+      type: 'ledger.posted',
       payload: JSON.stringify({ transactionId: id, accountNumber, amountCents: 2500 }),
       occurred_at: now,
     });

@@ -24,7 +24,7 @@ export async function runServerIngestBench(): Promise<Figure[]> {
           return {
             id: payload.transactionId,
             seq: start + k + 1,
-            type: 'payment.posted',
+            type: 'ledger.posted',
             payload,
             occurredAt: payload.createdAt,
           };

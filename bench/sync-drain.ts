@@ -10,7 +10,6 @@ import path from 'node:path';
 import { DEFAULT_TERMINAL } from '../electron/host/create-host.js';
 import { openCounterDb } from '../electron/services/db/connection.js';
 import { fileCredentialStore } from '../electron/services/sync/credentials.js';
-import type { PaymentPosted } from '../shared/sync/events.js';
 import { quietCounterHost } from '../tests/support/child-host.js';
 import { benchPayment, enrollBenchTerminal, startBenchServer } from './sync-util.js';
 import { round, type Figure } from './util.js';
@@ -18,7 +17,7 @@ import { round, type Figure } from './util.js';
 const EVENTS = Number(process.env.BENCH_DRAIN_EVENTS ?? 10_000);
 
 /** `n` payments as the counter's default terminal takes them. */
-export function drainPayloads(n: number): PaymentPosted[] {
+export function drainPayloads(n: number): ReturnType<typeof benchPayment>[] {
   return Array.from({ length: n }, (_, i) => benchPayment(i, DEFAULT_TERMINAL.code));
 }
 
@@ -26,7 +25,9 @@ export function drainPayloads(n: number): PaymentPosted[] {
  * One drain of `all` queued payments into a new server database: seconds from opening the counter to
  * an empty outbox, and how many events the server applied.
  */
-export async function drainOnce(all: PaymentPosted[]): Promise<{ seconds: number; applied: number }> {
+export async function drainOnce(
+  all: ReturnType<typeof benchPayment>[],
+): Promise<{ seconds: number; applied: number }> {
   const server = await startBenchServer('drain');
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'countertop-bench-drain-'));
   try {
@@ -56,7 +57,7 @@ export async function drainOnce(all: PaymentPosted[]): Promise<{ seconds: number
         await trx('outbox').insert(
           payloads.map((p) => ({
             id: p.transactionId,
-            type: 'payment.posted',
+            type: 'ledger.posted',
             payload: JSON.stringify(p),
             occurred_at: p.createdAt,
           })),

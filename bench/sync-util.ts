@@ -15,7 +15,7 @@ import { openServerDb, type ServerDb } from '../server/src/db/connection.js';
 import { createEnrollmentCode, enrollTerminal } from '../server/src/domain/enroll.js';
 import { seedDemo } from '../server/src/domain/seed.js';
 import { paymentJournal, settleTenders } from '../shared/domain/tenders.js';
-import type { PaymentPosted } from '../shared/sync/events.js';
+import { tenderReferences, type LedgerPosted } from '../shared/sync/ledger.js';
 import { mixedPayment } from '../tests/support/payment-mix.js';
 import { createTestDatabase, type TestDatabase } from '../tests/support/pg.js';
 
@@ -104,8 +104,8 @@ export async function enrollBenchTerminal(
   return { terminalId: res.terminalId, token: res.token, serverId: res.serverId, code: terminalCode };
 }
 
-/** A payment.posted payload like a counter's: cash with change, card, or check + cash. */
-export function benchPayment(i: number, terminalCode: string): PaymentPosted {
+/** A payment's ledger.posted envelope like a counter's: cash with change, card, or check + cash. */
+export function benchPayment(i: number, terminalCode: string): LedgerPosted & { receiptNumber: string } {
   const accountNumber = demoAccountNumber(Math.floor(Math.random() * BENCH_ACCOUNTS));
   const { cents, tenders } = mixedPayment(i);
   const s = settleTenders(cents, tenders, { cashOnly: false });
@@ -113,15 +113,23 @@ export function benchPayment(i: number, terminalCode: string): PaymentPosted {
   return {
     transactionId: v7(),
     requestId: randomUUID(),
+    posting: 'payment',
+    kind: 'payment',
     accountNumber,
     amountCents: cents,
     appliedCents: s.appliedCents,
     changeCents: s.changeCents,
     creditCents: s.creditCents,
-    tenders,
-    allocations: [],
-    unappliedCents: 0,
+    tenders: tenders.map((t, k) => ({
+      type: t.type,
+      amountCents: t.amountCents,
+      netCents: s.net[k]?.cents ?? 0,
+      ...tenderReferences(t),
+    })),
     journal: paymentJournal(accountNumber, s),
+    reversesId: null,
+    reason: null,
+    approvedBy: null,
     receiptNumber: `${terminalCode.replace('-', '')}-${String(i + 1).padStart(6, '0')}`,
     cashierId: '1001',
     terminalCode,
@@ -129,5 +137,6 @@ export function benchPayment(i: number, terminalCode: string): PaymentPosted {
     tillId: null,
     businessDate: now.slice(0, 10),
     createdAt: now,
+    detail: { capability: 'payment', allocations: [], unappliedCents: 0 },
   };
 }

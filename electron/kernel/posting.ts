@@ -1,7 +1,8 @@
 /**
  * The posting kernel. Every money movement at the counter (payment, till slip, deposit, equipment …) is
  * one `definePosting`: the capability supplies its rules as a *plan* (journal, tenders, receipt content,
- * its own rows, the outbox event, the audit details), and the kernel owns everything around it, once:
+ * its own rows, its detail of the outbox event, the audit details), and the kernel owns everything
+ * around it, once:
  *
  * - ONE SQLite transaction. The plan runs inside it, so every check that guards money (credit left to
  *   refund, cash in the drawer, the state of what is reversed, an approval limit) reads what the write
@@ -10,7 +11,9 @@
  * - Idempotent replay by request id: a repeated request (a retried call, a double Enter) answers with
  *   the first result; a request id already used for another kind of posting or other input is refused.
  * - The transaction row, balanced journal lines (refused if they do not sum to zero), tender rows, the
- *   gap-free receipt number and the stored receipt model, the outbox event, the audit entry.
+ *   gap-free receipt number and the stored receipt model, the audit entry, and the outbox event: ONE
+ *   `ledger.posted` envelope (shared/sync/ledger.ts) built from the plan's fields, with the plan's
+ *   `detail` for what only its capability knows.
  * - After the commit (effects.ts): print, drawer kick, sync nudge, status push. None of them can undo
  *   the posting.
  *
@@ -27,7 +30,8 @@ import { CounterError } from '../../shared/api/errors.js';
 import type { Cashier } from '../../shared/api/schemas.js';
 import { DRAWER_TENDERS, journalBalances, type JournalLine } from '../../shared/domain/tenders.js';
 import type { Cents } from '../../shared/money.js';
-import type { OutboxEventType, OutboxPayload } from '../../shared/sync/events.js';
+import type { LedgerDetail } from '../../shared/sync/details.js';
+import type { LedgerPosted, LedgerTender } from '../../shared/sync/ledger.js';
 import { appendAudit } from '../services/audit/audit.js';
 import { ledgerSeal } from '../services/audit/ledger-seal.js';
 import { requireApproval } from '../services/auth/approval.js';
@@ -60,29 +64,6 @@ export type ReceiptContent = Partial<Omit<ReceiptModel, 'receiptNumber'>> &
     kind?: string;
   };
 
-export type AnyEvent = { [T in OutboxEventType]: { type: T; payload: OutboxPayload<T> } }[OutboxEventType];
-
-/** Fields every ledger event carries, filled by the kernel for the plan's event builder. */
-export type EventBase = {
-  transactionId: string;
-  requestId: string;
-  kind: string;
-  accountNumber: string | null;
-  amountCents: Cents;
-  journal: JournalLine[];
-  tenders: { type: string; amountCents: Cents; netCents: Cents }[];
-  reversesId: string | null;
-  reason: string | null;
-  approvedBy: string | null;
-  receiptNumber: string | null;
-  cashierId: string;
-  terminalCode: string;
-  branch: string;
-  tillId: string | null;
-  businessDate: string;
-  createdAt: string;
-};
-
 export type Ids = { transactionId: string; receiptNumber: string | null };
 
 export type Plan<R> = {
@@ -100,7 +81,11 @@ export type Plan<R> = {
   tenders?: TenderLine[];
   /** null: no receipt (till open and close have their own documents). */
   receipt: ReceiptContent | null;
-  event(base: EventBase): AnyEvent;
+  /**
+   * What the capability adds to the `ledger.posted` envelope; the kernel fills in everything else
+   * (ids, who, where, when, the amounts, tenders and journal above) from this plan.
+   */
+  detail: LedgerDetail;
   audit: { action: string; entityType?: string; entityId?: string; details: Record<string, unknown> };
   /** Open the drawer after the commit; by default when a drawer tender moved money. */
   drawer?: boolean;
@@ -321,6 +306,25 @@ async function insertTenderRows(trx: Knex.Transaction, transactionId: string, te
   );
 }
 
+/** A tender row as the envelope carries it: the reference fields only where the counter took them. */
+function wireTender(t: TenderLine): LedgerTender {
+  const refs = {
+    checkNumber: t.checkNumber,
+    routingNumber: t.routingNumber,
+    bankAccount: t.bankAccount,
+    cardBrand: t.cardBrand,
+    cardLast4: t.cardLast4,
+    authCode: t.authCode,
+    moneyOrderSerial: t.moneyOrderSerial,
+  };
+  return {
+    type: t.type,
+    amountCents: t.amountCents,
+    netCents: t.netCents,
+    ...Object.fromEntries(Object.entries(refs).filter(([, v]) => typeof v === 'string')),
+  };
+}
+
 /** The plan needs the approval that came with the call: verified outside the transaction, then run again. */
 class VerifyApproval extends Error {
   constructor(readonly what: string) {
@@ -418,16 +422,20 @@ async function run<I, R, P>(
     await insertReceiptRow(tx, receiptNumber, plan.receipt.kind ?? plan.kind, plan.receipt, createdAt);
   const documents = plan.documents ?? [];
   for (const d of documents) await insertReceiptRow(tx, d.number, d.kind, d.content(ids), createdAt);
-  const event = plan.event({
+  const envelope: LedgerPosted = {
     transactionId: tx.transactionId,
     requestId,
+    posting: def.name,
     kind: plan.kind,
-    accountNumber: plan.accountNumber ?? null,
+    accountNumber: row.account_number,
     amountCents: plan.amountCents,
+    appliedCents: row.applied_cents,
+    changeCents: row.change_cents,
+    creditCents: row.credit_cents,
+    tenders: tenders.map(wireTender),
     journal: plan.journal,
-    tenders: tenders.map((t) => ({ type: t.type, amountCents: t.amountCents, netCents: t.netCents })),
-    reversesId: plan.reversesId ?? null,
-    reason: plan.reason ?? null,
+    reversesId: row.reverses_id,
+    reason: row.reason,
     approvedBy,
     receiptNumber,
     cashierId: cashier.id,
@@ -436,8 +444,9 @@ async function run<I, R, P>(
     tillId: plan.tillId,
     businessDate: tx.businessDate,
     createdAt,
-  });
-  const outbox = await enqueue(trx, event.type, event.payload as never, tx.now);
+    detail: plan.detail,
+  };
+  const outbox = await enqueue(trx, 'ledger.posted', envelope, tx.now);
   await plan.after?.(trx, ids, outbox);
   await appendAudit(
     trx,

@@ -1,13 +1,14 @@
 /**
  * Security deposits on the wire between a counter and the server (issue 6): the replicated deposit
  * record (the server publishes each deposit with its dated movements and interest credits, so any
- * counter can compute its interest) and the outbox events a counter pushes (a deposit collected,
- * interest credited, refunded or applied to a final bill; policies and rates saved by a supervisor).
+ * counter can compute its interest), a deposit transaction's detail in the ledger envelope (a deposit
+ * collected, interest credited, refunded or applied to a final bill) and the policies and rates a
+ * supervisor saved.
  * Money is integer cents; dates are YYYY-MM-DD.
  */
 import { z } from 'zod';
 
-import { AccountNumberSchema, CentsSchema, IsoDate, TenderSchema } from '../api/schemas.js';
+import { AccountNumberSchema, CentsSchema, IsoDate } from '../api/schemas.js';
 
 const Cents0 = CentsSchema.min(0);
 
@@ -57,40 +58,27 @@ export const DepositDataSchema = DepositHeaderSchema.extend({
 });
 export type DepositData = z.infer<typeof DepositDataSchema>;
 
-const JournalLine = z.object({ ledgerAccount: z.string(), cents: CentsSchema, memo: z.string() });
+export const DepositMethodSchema = z.enum(['cash', 'check_request', 'account_credit']);
 
 /**
- * `deposit.posted`: one deposit transaction, as balanced journal lines plus what the deposit record
- * gains (a movement, interest credits). kind: collect (tenders in), interest (an anniversary credit),
- * refund (principal and interest out by cash, check request or account credit), apply (final bill).
+ * A deposit transaction's detail in the `ledger.posted` envelope (shared/sync/ledger.ts): what the
+ * deposit record gains (a movement, interest credits). By the envelope's kind: `deposit` (collected,
+ * tenders in), `deposit_interest` (anniversary credits), `deposit_refund` (principal and interest out
+ * by cash, check request or account credit), `deposit_apply` (to the final bill, the rest refunded).
  */
-export const DepositPostedSchema = z.object({
-  transactionId: z.string(),
-  requestId: z.string(),
-  kind: z.enum(['collect', 'interest', 'refund', 'apply']),
-  accountNumber: AccountNumberSchema,
+export const DepositDetailSchema = z.object({
+  capability: z.literal('deposit'),
   deposit: DepositHeaderSchema,
   movement: DepositMovementDataSchema.nullable(),
   credits: z.array(DepositCreditDataSchema),
-  /** collect: the deposit amount; refund/apply: everything paid out; interest: the credit. */
-  amountCents: Cents0,
-  tenders: z.array(TenderSchema),
-  changeCents: Cents0,
-  creditCents: Cents0,
-  method: z.enum(['cash', 'check_request', 'account_credit']).nullable(),
+  /** How a payout left: null for a collection or interest. */
+  method: DepositMethodSchema.nullable(),
+  /** A payout: everything paid out (to the bill and refunded); 0 otherwise. */
+  paidOutCents: Cents0,
   appliedToBillCents: Cents0,
   refundCents: Cents0,
-  journal: z.array(JournalLine),
-  receiptNumber: z.string().nullable(),
-  cashierId: z.string(),
-  approvedBy: z.string().nullable(),
-  terminalCode: z.string(),
-  branch: z.string(),
-  tillId: z.string().nullable(),
-  businessDate: IsoDate,
-  createdAt: z.string(),
 });
-export type DepositPosted = z.infer<typeof DepositPostedSchema>;
+export type DepositDetail = z.infer<typeof DepositDetailSchema>;
 
 /** `deposit.settings_saved`: a supervisor saved the deposit policies and the rate table (JSON as stored under the policy keys). */
 export const DepositSettingsSavedSchema = z.object({

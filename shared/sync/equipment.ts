@@ -72,8 +72,6 @@ export type EquipmentAssignmentData = z.infer<typeof EquipmentAssignmentDataSche
 
 // ---- outbox events (counter -> server) ----
 
-const JournalLine = z.object({ ledgerAccount: z.string(), cents: CentsSchema, memo: z.string() });
-
 export const HandedOverUnitSchema = z.object({
   assignmentId: z.string().min(1),
   lineIndex: z.number().int().min(0),
@@ -119,37 +117,21 @@ export const EquipmentKindSchema = z.enum(['eq_order', 'eq_return', 'eq_exchange
 export type EquipmentKind = z.infer<typeof EquipmentKindSchema>;
 
 /**
- * An equipment transaction: an order handed over and paid, a return, an exchange (a return and a
- * handover in one), or stock received. The balanced journal is the money; the units are the stock:
- * the server refuses the whole event when a serial is not in this branch's stock as the counter
- * believed (e.g. handed over at another counter first), so nothing is ever silently overwritten.
+ * An equipment transaction's detail in the `ledger.posted` envelope (shared/sync/ledger.ts): an order
+ * handed over and paid, a return, an exchange (a return and a handover in one), or stock received. The
+ * balanced journal in the envelope is the money; the units are the stock: the server refuses the whole
+ * transaction when a serial is not in this branch's stock as the counter believed (e.g. handed over at
+ * another counter first), so nothing is ever silently overwritten.
  */
-export const EquipmentPostedSchema = z.object({
-  transactionId: z.string(),
-  requestId: z.string(),
-  kind: EquipmentKindSchema,
-  accountNumber: AccountNumberSchema.nullable(),
+export const EquipmentDetailSchema = z.object({
+  capability: z.literal('equipment'),
   orderId: z.string().nullable(),
   handovers: z.array(HandedOverUnitSchema),
   returns: z.array(ReturnedUnitSchema),
   received: z.array(ReceivedStockSchema),
-  /** Order/exchange: collected now; return: paid out (or owed, negative). */
-  amountCents: CentsSchema,
-  journal: z.array(JournalLine),
-  tenders: z.array(z.object({ type: z.string(), amountCents: CentsSchema, netCents: CentsSchema })),
-  changeCents: CentsSchema,
-  receiptNumber: z.string().nullable(),
   invoiceNumber: z.string().nullable(),
-  reason: z.string().nullable(),
-  approvedBy: z.string().nullable(),
-  cashierId: z.string(),
-  terminalCode: z.string(),
-  branch: z.string(),
-  tillId: z.string().nullable(),
-  businessDate: z.string(),
-  createdAt: z.string(),
 });
-export type EquipmentPosted = z.infer<typeof EquipmentPostedSchema>;
+export type EquipmentDetail = z.infer<typeof EquipmentDetailSchema>;
 
 export const TestKindSchema = z.enum(['line', 'device'], { error: 'Choose a line test or a device test.' });
 export const TestResultSchema = z.enum(['no_fault', 'line_fault', 'device_fault'], {

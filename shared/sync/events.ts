@@ -4,37 +4,10 @@
  */
 import { z } from 'zod';
 
-import { AccountNumberSchema, CentsSchema, TenderSchema } from '../api/schemas.js';
-import { DepositPostedSchema, DepositSettingsSavedSchema } from './deposits.js';
-import { EquipmentPostedSchema, EquipmentTicketSchema } from './equipment.js';
-
-export const JournalLineSchema = z.object({
-  ledgerAccount: z.string(),
-  cents: CentsSchema,
-  memo: z.string(),
-});
-
-export const PaymentPostedSchema = z.object({
-  transactionId: z.string(),
-  requestId: z.string(),
-  accountNumber: AccountNumberSchema,
-  amountCents: CentsSchema,
-  appliedCents: CentsSchema,
-  changeCents: CentsSchema,
-  creditCents: CentsSchema,
-  tenders: z.array(TenderSchema),
-  allocations: z.array(z.object({ itemId: z.string(), category: z.string(), cents: CentsSchema })),
-  unappliedCents: CentsSchema,
-  journal: z.array(JournalLineSchema),
-  receiptNumber: z.string(),
-  cashierId: z.string(),
-  terminalCode: z.string(),
-  branch: z.string(),
-  tillId: z.string().nullable(),
-  businessDate: z.string(),
-  createdAt: z.string(),
-});
-export type PaymentPosted = z.infer<typeof PaymentPostedSchema>;
+import { CentsSchema } from '../api/schemas.js';
+import { DepositSettingsSavedSchema } from './deposits.js';
+import { EquipmentTicketSchema } from './equipment.js';
+import { LedgerPostedSchema } from './ledger.js';
 
 export const ReceiptReprintedSchema = z.object({
   receiptNumber: z.string(),
@@ -42,32 +15,6 @@ export const ReceiptReprintedSchema = z.object({
   cashierId: z.string(),
   at: z.string(),
 });
-
-/**
- * Till and correction transactions (float, drop, paid-out, void, refund, close) in one general shape:
- * the balanced journal is the truth; the server applies the lines that touch `ar:<account>` to balances.
- */
-export const LedgerPostedSchema = z.object({
-  transactionId: z.string(),
-  requestId: z.string(),
-  kind: z.enum(['till_open', 'drop', 'paid_out', 'void', 'refund', 'till_close']),
-  accountNumber: AccountNumberSchema.nullable(),
-  amountCents: CentsSchema,
-  journal: z.array(JournalLineSchema),
-  tenders: z.array(z.object({ type: z.string(), amountCents: CentsSchema, netCents: CentsSchema })),
-  allocations: z.array(z.object({ itemId: z.string().nullable(), category: z.string(), cents: CentsSchema })),
-  reversesId: z.string().nullable(),
-  reason: z.string().nullable(),
-  approvedBy: z.string().nullable(),
-  receiptNumber: z.string().nullable(),
-  cashierId: z.string(),
-  terminalCode: z.string(),
-  branch: z.string(),
-  tillId: z.string(),
-  businessDate: z.string(),
-  createdAt: z.string(),
-});
-export type LedgerPosted = z.infer<typeof LedgerPostedSchema>;
 
 const Tally = z.object({ count: z.number().int(), cents: CentsSchema });
 
@@ -97,14 +44,16 @@ export const TillClosedSchema = z.object({
 });
 export type TillClosed = z.infer<typeof TillClosedSchema>;
 
+/**
+ * What a counter queues. Every ledger transaction is a `ledger.posted` envelope (ledger.ts); the other
+ * types are not ledger transactions. Older counters may still have `payment.posted`, `deposit.posted`,
+ * `equipment.posted` or a detail-less `ledger.posted` queued (legacy.ts): the server translates them.
+ */
 export const OutboxEventTypes = {
-  'payment.posted': PaymentPostedSchema,
-  'receipt.reprinted': ReceiptReprintedSchema,
   'ledger.posted': LedgerPostedSchema,
+  'receipt.reprinted': ReceiptReprintedSchema,
   'till.closed': TillClosedSchema,
-  'equipment.posted': EquipmentPostedSchema,
   'equipment.ticket': EquipmentTicketSchema,
-  'deposit.posted': DepositPostedSchema,
   'deposit.settings_saved': DepositSettingsSavedSchema,
 } as const;
 export type OutboxEventType = keyof typeof OutboxEventTypes;

@@ -73,7 +73,7 @@ describe('posting channels under concurrent calls', () => {
     );
     expect(receipts.size).toBe(1);
     expect(await count(host, 'transactions')).toBe(before + 1);
-    expect(await count(host, 'outbox', { type: 'payment.posted' })).toBeGreaterThan(0);
+    expect(await count(host, 'outbox', { type: 'ledger.posted' })).toBeGreaterThan(0);
     await expectBooksHold(host);
   });
 

@@ -86,7 +86,7 @@ describe('SIGKILL at random points while posting', () => {
             (SELECT COUNT(*) FROM tenders d WHERE d.transaction_id = t.id) AS tenders,
             (SELECT COALESCE(SUM(cents), 0) FROM allocations a WHERE a.transaction_id = t.id) AS allocated,
             (SELECT COUNT(*) FROM receipts r WHERE r.transaction_id = t.id) AS receipts,
-            (SELECT COUNT(*) FROM outbox o WHERE o.type = 'payment.posted' AND json_extract(o.payload, '$.transactionId') = t.id) AS events,
+            (SELECT COUNT(*) FROM outbox o WHERE o.type = 'ledger.posted' AND json_extract(o.payload, '$.transactionId') = t.id) AS events,
             (SELECT COUNT(*) FROM audit_log l WHERE l.action = 'payment.post' AND l.entity_id = t.id) AS audits,
             t.applied_cents
           FROM transactions t WHERE t.kind = 'payment'`)) as Record<string, number>[];
@@ -101,7 +101,7 @@ describe('SIGKILL at random points while posting', () => {
           SELECT (SELECT COUNT(*) FROM journal_lines WHERE transaction_id NOT IN (SELECT id FROM transactions))
                + (SELECT COUNT(*) FROM tenders WHERE transaction_id NOT IN (SELECT id FROM transactions))
                + (SELECT COUNT(*) FROM receipts WHERE transaction_id NOT IN (SELECT id FROM transactions))
-               + (SELECT COUNT(*) FROM outbox WHERE type = 'payment.posted' AND json_extract(payload, '$.transactionId') NOT IN (SELECT id FROM transactions))
+               + (SELECT COUNT(*) FROM outbox WHERE type = 'ledger.posted' AND json_extract(payload, '$.transactionId') NOT IN (SELECT id FROM transactions))
                + (SELECT COUNT(*) FROM audit_log WHERE action = 'payment.post' AND entity_id NOT IN (SELECT id FROM transactions)) AS n`)) as {
           n: number;
         }[];

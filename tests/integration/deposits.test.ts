@@ -162,9 +162,10 @@ describe('collect in installments, accrue, refund (a clock that moves)', () => {
       type: string;
       payload: string;
     };
-    expect(event.type).toBe('deposit.posted');
+    expect(event.type).toBe('ledger.posted');
     expect(JSON.parse(event.payload)).toMatchObject({
-      kind: 'collect',
+      kind: 'deposit',
+      detail: { capability: 'deposit', movement: { kind: 'payment', amountCents: 4_487 } },
       amountCents: 4_487,
       accountNumber: RAJ,
     });

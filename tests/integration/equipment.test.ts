@@ -378,26 +378,29 @@ describe('equipment at the counter', () => {
         type: string;
         payload: string;
       };
-      expect(event.type).toBe('equipment.posted');
+      expect(event.type).toBe('ledger.posted');
       expect(JSON.parse(event.payload)).toMatchObject({
         kind: 'eq_order',
         accountNumber: MARIA,
-        handovers: [
-          {
-            sku: 'MDM-D31',
-            serial: 'A42B8C01EF90',
-            mode: 'lease',
-            leaseDepositCents: 5_000,
-            monthlyCents: 1_623,
-          },
-          {
-            sku: 'RTR-AX3000',
-            serial: '3C7A8A100001',
-            mode: 'buy',
-            pricePaidCents: 12_999,
-            taxPaidCents: 1_072,
-          },
-        ],
+        detail: {
+          capability: 'equipment',
+          handovers: [
+            {
+              sku: 'MDM-D31',
+              serial: 'A42B8C01EF90',
+              mode: 'lease',
+              leaseDepositCents: 5_000,
+              monthlyCents: 1_623,
+            },
+            {
+              sku: 'RTR-AX3000',
+              serial: '3C7A8A100001',
+              mode: 'buy',
+              pricePaidCents: 12_999,
+              taxPaidCents: 1_072,
+            },
+          ],
+        },
       });
     });
 

@@ -147,7 +147,7 @@ async function checkBooks(
           AND j.ledger_account = 'ar:' || t.account_number) AS ar_cents,
       (SELECT COALESCE(SUM(cents), 0) FROM allocations a WHERE a.transaction_id = t.id) AS allocated,
       (SELECT COALESCE(SUM(net_cents), 0) FROM tenders d WHERE d.transaction_id = t.id) AS tender_net,
-      (SELECT COUNT(*) FROM outbox o WHERE o.type = 'payment.posted'
+      (SELECT COUNT(*) FROM outbox o WHERE o.type = 'ledger.posted'
           AND json_extract(o.payload, '$.transactionId') = t.id) AS events,
       (SELECT COUNT(*) FROM audit_log l WHERE l.action = 'payment.post' AND l.entity_id = t.id) AS audits
     FROM transactions t WHERE t.kind = 'payment'`)) as {
@@ -170,7 +170,10 @@ async function checkBooks(
     expect(t.events, `outbox events of ${t.id}`).toBe(1);
     expect(t.audits, `audit entries of ${t.id}`).toBe(1);
   }
-  const [outbox] = (await db('outbox').where('type', 'payment.posted').count({ n: '*' })) as { n: number }[];
+  const [outbox] = (await db('outbox')
+    .where('type', 'ledger.posted')
+    .whereRaw("json_extract(payload, '$.kind') = 'payment'")
+    .count({ n: '*' })) as { n: number }[];
   expect(Number(outbox?.n)).toBe(posted);
   const [audits] = (await db('audit_log').where('action', 'payment.post').count({ n: '*' })) as {
     n: number;

@@ -22,7 +22,7 @@ import { newId } from '../ids.js';
 import { paymentTenderLines } from '../ledger/payments.js';
 import { receiptTenders } from '../ledger/post.js';
 import { wrapText } from '../receipts/wrap.js';
-import { depositEvent, header, writeDepositRows } from './event.js';
+import { depositDetail, writeDepositRows } from './event.js';
 import { dueWords } from './figures.js';
 import { loadDeposits, type DepositRow } from './records.js';
 import { accountHeld, historyOf, loadDepositSettings, openDeposit, policyById } from './settings.js';
@@ -181,22 +181,14 @@ export const depositCollectPosting = definePosting<CollectInput, Record<string, 
         creditCents: settlement.creditCents,
         footer: [...depositTerms(policy).flatMap((t) => wrapText(t)), ...ctx.company.footer],
       },
-      event: (base) =>
-        depositEvent(base, {
-          kind: 'collect',
-          accountNumber: input.accountNumber,
-          deposit: header(dep),
-          movement,
-          credits: [],
-          amountCents: amount,
-          tenders: input.tenders,
-          changeCents: settlement.changeCents,
-          creditCents: settlement.creditCents,
-          method: null,
-          appliedToBillCents: 0,
-          refundCents: 0,
-          journal,
-        }),
+      detail: depositDetail(dep, {
+        movement,
+        credits: [],
+        method: null,
+        paidOutCents: 0,
+        appliedToBillCents: 0,
+        refundCents: 0,
+      }),
       audit: {
         action: 'deposit.collect',
         details: {

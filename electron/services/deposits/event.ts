@@ -1,8 +1,8 @@
 /**
  * What every deposit posting shares: the deposit header and the rows a posting adds to the deposit
- * record (a movement, interest credits), and its `deposit.posted` event. The event's shape is the
- * server's contract (shared/sync/deposits.ts): the kernel's base supplies who, where, when, the receipt
- * number and the approver; the posting supplies the deposit's side.
+ * record (a movement, interest credits), and its detail in the `ledger.posted` envelope (the server's
+ * contract, shared/sync/deposits.ts): the kernel fills in who, where, when, the amounts, tenders,
+ * journal, receipt number and approver from the plan; the posting supplies the deposit's side.
  */
 import type { Knex } from 'knex';
 
@@ -10,11 +10,10 @@ import type { InterestCredit } from '../../../shared/domain/deposits.js';
 import type { Cents } from '../../../shared/money.js';
 import type {
   DepositCreditData,
+  DepositDetail,
   DepositHeader,
   DepositMovementData,
-  DepositPosted,
 } from '../../../shared/sync/deposits.js';
-import type { AnyEvent, EventBase } from '../../kernel/posting.js';
 import { newId } from '../ids.js';
 import type { DepositRow } from './records.js';
 
@@ -78,39 +77,12 @@ export async function writeDepositRows(
     });
 }
 
-/** The deposit's side of a `deposit.posted` event. */
-export type DepositSide = Pick<
-  DepositPosted,
-  | 'kind'
-  | 'accountNumber'
-  | 'deposit'
-  | 'movement'
-  | 'credits'
-  | 'amountCents'
-  | 'tenders'
-  | 'changeCents'
-  | 'creditCents'
-  | 'method'
-  | 'appliedToBillCents'
-  | 'refundCents'
-  | 'journal'
->;
-
-export function depositEvent(base: EventBase, side: DepositSide): AnyEvent {
-  const payload: DepositPosted = {
-    transactionId: base.transactionId,
-    requestId: base.requestId,
-    ...side,
-    receiptNumber: base.receiptNumber,
-    approvedBy: base.approvedBy,
-    tillId: base.tillId,
-    cashierId: base.cashierId,
-    terminalCode: base.terminalCode,
-    branch: base.branch,
-    businessDate: base.businessDate,
-    createdAt: base.createdAt,
-  };
-  return { type: 'deposit.posted', payload };
+/** A deposit posting's detail in the `ledger.posted` envelope: the header and what the record gains. */
+export function depositDetail(
+  dep: Parameters<typeof header>[0],
+  side: Omit<DepositDetail, 'capability' | 'deposit'>,
+): DepositDetail {
+  return { capability: 'deposit', deposit: header(dep), ...side };
 }
 
 /** What a deposit payout reports back (stored with the posting, so a replay answers the same). */

@@ -17,7 +17,7 @@ import { addCents, type Cents } from '../../../shared/money.js';
 import { definePosting } from '../../kernel/posting.js';
 import { appendAudit } from '../audit/audit.js';
 import type { ServiceContext } from '../context.js';
-import { creditData, depositEvent, header, writeDepositRows } from './event.js';
+import { creditData, depositDetail, writeDepositRows } from './event.js';
 import { interestState } from './figures.js';
 import { loadDeposits, type DepositRow } from './records.js';
 import { checkAsOf, loadDepositSettings, OPEN, policyById } from './settings.js';
@@ -71,22 +71,14 @@ export const depositInterestPosting = definePosting<InterestInput, { credits: Cr
       journal,
       write: (w) => writeDepositRows(w, dep.id, null, credits),
       receipt: null,
-      event: (base) =>
-        depositEvent(base, {
-          kind: 'interest',
-          accountNumber: dep.accountNumber,
-          deposit: header(dep),
-          movement: null,
-          credits,
-          amountCents: totalCents,
-          tenders: [],
-          changeCents: 0,
-          creditCents: 0,
-          method: null,
-          appliedToBillCents: 0,
-          refundCents: 0,
-          journal,
-        }),
+      detail: depositDetail(dep, {
+        movement: null,
+        credits,
+        method: null,
+        paidOutCents: 0,
+        appliedToBillCents: 0,
+        refundCents: 0,
+      }),
       audit: {
         action: 'deposit.interest',
         details: {

@@ -26,7 +26,7 @@ import { getAccountRow } from '../accounts/accounts.js';
 import type { ServiceContext } from '../context.js';
 import { newId } from '../ids.js';
 import { wrapText } from '../receipts/wrap.js';
-import { creditData, depositEvent, header, writeDepositRows, type PayoutResult } from './event.js';
+import { creditData, depositDetail, writeDepositRows, type PayoutResult } from './event.js';
 import { interestLines, payoutOf, type Payout } from './figures.js';
 import type { DepositRow } from './records.js';
 import { historyOf, loadDepositSettings, loadOpenDeposit, policyById } from './settings.js';
@@ -280,22 +280,14 @@ function payoutPlan(tx: PostingTx, args: PayoutArgs): Plan<PayoutResult> {
         ...tx.ctx.company.footer,
       ],
     },
-    event: (base) =>
-      depositEvent(base, {
-        kind: a.kind,
-        accountNumber,
-        deposit: header(a.dep),
-        movement,
-        credits,
-        amountCents: a.payout.paidOutCents,
-        tenders: [],
-        changeCents: 0,
-        creditCents: 0,
-        method: a.method,
-        appliedToBillCents: a.appliedToBillCents,
-        refundCents: a.refundCents,
-        journal: a.journal,
-      }),
+    detail: depositDetail(a.dep, {
+      movement,
+      credits,
+      method: a.method,
+      paidOutCents: a.payout.paidOutCents,
+      appliedToBillCents: a.appliedToBillCents,
+      refundCents: a.refundCents,
+    }),
     audit: {
       action: a.kind === 'refund' ? 'deposit.refund' : 'deposit.applyFinal',
       details: {

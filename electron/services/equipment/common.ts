@@ -17,13 +17,8 @@ import {
 } from '../../../shared/domain/equipment.js';
 import type { JournalLine } from '../../../shared/domain/tenders.js';
 import { formatMoney, type Cents } from '../../../shared/money.js';
-import type {
-  EquipmentKind,
-  EquipmentPosted,
-  HandedOverUnit,
-  ReturnedUnit,
-} from '../../../shared/sync/equipment.js';
-import type { AnyEvent, EventBase, Ids, PostingTx, TenderLine } from '../../kernel/posting.js';
+import type { EquipmentDetail, HandedOverUnit, ReturnedUnit } from '../../../shared/sync/equipment.js';
+import type { Ids, PostingTx, TenderLine } from '../../kernel/posting.js';
 import { receiptPrefix, type ServiceContext } from '../context.js';
 import { newId } from '../ids.js';
 import { nextCounter } from '../ledger/post.js';
@@ -33,40 +28,13 @@ import type { RefundWay } from './documents.js';
 /** What the handler needs back from a posting besides its ids: the units handed over (assignment ids). */
 export type UnitsResult = { unitIds: string[] };
 
-/** The `equipment.posted` event: the kernel's ledger fields and what moved. */
-export function equipmentEvent(
-  base: EventBase,
-  a: Pick<EquipmentPosted, 'orderId' | 'handovers' | 'returns' | 'received' | 'changeCents'> & {
+/** An equipment posting's detail in the `ledger.posted` envelope: what moved. */
+export function equipmentDetail(
+  a: Pick<EquipmentDetail, 'orderId' | 'handovers' | 'returns' | 'received'> & {
     invoiceNumber?: string | null;
   },
-): AnyEvent {
-  return {
-    type: 'equipment.posted',
-    payload: {
-      transactionId: base.transactionId,
-      requestId: base.requestId,
-      kind: base.kind as EquipmentKind,
-      accountNumber: base.accountNumber,
-      orderId: a.orderId,
-      handovers: a.handovers,
-      returns: a.returns,
-      received: a.received,
-      amountCents: base.amountCents,
-      journal: base.journal,
-      tenders: base.tenders,
-      changeCents: a.changeCents,
-      receiptNumber: base.receiptNumber,
-      invoiceNumber: a.invoiceNumber ?? null,
-      reason: base.reason,
-      approvedBy: base.approvedBy,
-      tillId: base.tillId,
-      cashierId: base.cashierId,
-      terminalCode: base.terminalCode,
-      branch: base.branch,
-      businessDate: base.businessDate,
-      createdAt: base.createdAt,
-    },
-  };
+): EquipmentDetail {
+  return { capability: 'equipment', ...a, invoiceNumber: a.invoiceNumber ?? null };
 }
 
 /** The receipt number of an equipment posting: every one prints a receipt. */

@@ -37,7 +37,7 @@ import { paymentTenderLines } from '../ledger/payments.js';
 import {
   checkCashForRefund,
   equipmentDeposits,
-  equipmentEvent,
+  equipmentDetail,
   findUnit,
   handoverMove,
   insertMoves,
@@ -281,15 +281,13 @@ export const exchangePosting = definePosting<
           exchangedFor: `${newItem.name}${newUnit.serial ? ` ${newUnit.serial}` : ''}`,
         }),
       ],
-      event: (base) =>
-        equipmentEvent(base, {
-          orderId: null,
-          handovers: [handed],
-          returns: [returned],
-          received: [],
-          changeCents,
-          invoiceNumber,
-        }),
+      detail: equipmentDetail({
+        orderId: null,
+        handovers: [handed],
+        returns: [returned],
+        received: [],
+        invoiceNumber,
+      }),
       async after(w, ids, outbox) {
         const rows = { transactionId: ids.transactionId, outboxId: outbox.id };
         await insertUnits(w, [handed], {

@@ -27,7 +27,7 @@ import { newId } from '../ids.js';
 import { paymentTenderLines } from '../ledger/payments.js';
 import {
   equipmentDeposits,
-  equipmentEvent,
+  equipmentDetail,
   handoverMove,
   insertMoves,
   insertUnits,
@@ -157,7 +157,7 @@ export const orderPosting = definePosting<OrderInput, UnitsResult, EquipmentPoli
         catalog: policies.bySku,
         today,
       }),
-      event: (base) => equipmentEvent(base, { orderId, handovers, returns: [], received: [], changeCents }),
+      detail: equipmentDetail({ orderId, handovers, returns: [], received: [] }),
       async after(w, ids, outbox) {
         const createdAt = tx.now.toISOString();
         await w('equipment_orders').insert({

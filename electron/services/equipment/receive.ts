@@ -9,7 +9,7 @@ import { CounterError } from '../../../shared/api/errors.js';
 import { validateSerial, type CatalogItem } from '../../../shared/domain/equipment.js';
 import { definePosting } from '../../kernel/posting.js';
 import { openTillOf } from '../../kernel/till-state.js';
-import { equipmentEvent, insertMoves } from './common.js';
+import { equipmentDetail, insertMoves } from './common.js';
 import { effectiveStock, loadEquipmentPolicies, type EquipmentPolicies } from './data.js';
 import { receivedSlip } from './documents.js';
 
@@ -111,8 +111,7 @@ export const receivePosting = definePosting<ReceiveInput, Received, EquipmentPol
       reason: `shipment ${input.reference}`,
       journal: [],
       receipt: receivedSlip(ctx, { cashier, item, serials, quantity, reference: input.reference }),
-      event: (base) =>
-        equipmentEvent(base, { orderId: null, handovers: [], returns: [], received, changeCents: 0 }),
+      detail: equipmentDetail({ orderId: null, handovers: [], returns: [], received }),
       async after(w, ids, outbox) {
         await insertMoves(
           w,

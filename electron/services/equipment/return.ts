@@ -19,7 +19,7 @@ import { getAccountRow } from '../accounts/accounts.js';
 import {
   checkCashForRefund,
   equipmentDeposits,
-  equipmentEvent,
+  equipmentDetail,
   findUnit,
   insertMoves,
   insertReturnRow,
@@ -157,15 +157,13 @@ export const returnPosting = definePosting<
           exchangedFor: null,
         }),
       ],
-      event: (base) =>
-        equipmentEvent(base, {
-          orderId: unit.orderId,
-          handovers: [],
-          returns: [returned],
-          received: [],
-          changeCents: 0,
-          invoiceNumber,
-        }),
+      detail: equipmentDetail({
+        orderId: unit.orderId,
+        handovers: [],
+        returns: [returned],
+        received: [],
+        invoiceNumber,
+      }),
       async after(w, ids, outbox) {
         await insertReturnRow(w, returned, {
           transactionId: ids.transactionId,

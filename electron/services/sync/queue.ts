@@ -123,6 +123,13 @@ export async function nextSeqForEnrollment(db: Knex): Promise<number> {
   return row.q ?? (row.m ?? 0) + 1;
 }
 
+/** The capability of each ledger event type an older version queued before the envelope. */
+const LEGACY_TYPES: Record<string, string> = {
+  'payment.posted': 'payment',
+  'deposit.posted': 'deposit',
+  'equipment.posted': 'equipment',
+};
+
 /** One line a supervisor can read. */
 export function summarize(type: string, payloadText: string): string {
   let p: Record<string, unknown>;
@@ -133,17 +140,24 @@ export function summarize(type: string, payloadText: string): string {
   }
   const cents = (v: unknown): string =>
     Number.isSafeInteger(v) ? formatCents(v as number, { symbol: true }) : '?';
-  switch (type) {
-    case 'payment.posted':
+  const on = p.accountNumber ? ` on ${String(p.accountNumber)}` : '';
+  // A ledger transaction is summarized by its capability, whether it came in the envelope or in a
+  // type an older version queued.
+  const detail = p.detail as { capability?: unknown } | undefined;
+  const ledger = type === 'ledger.posted' ? String(detail?.capability ?? 'till') : LEGACY_TYPES[type];
+  switch (ledger ?? type) {
+    case 'payment':
       return `Payment ${cents(p.appliedCents)} to ${String(p.accountNumber)} (receipt ${String(p.receiptNumber)})`;
+    case 'till':
+      return `${String(p.kind).replace('_', ' ')} ${cents(p.amountCents)}${on}`;
+    case 'deposit':
+      return `Deposit ${String(p.kind).replace(/^deposit_?/, '') || 'collect'} ${cents(p.amountCents)}${on}`;
+    case 'equipment':
+      return `Equipment ${String(p.kind).replace('eq_', '')} ${cents(p.amountCents)}${on}${p.receiptNumber ? ` (receipt ${String(p.receiptNumber)})` : ''}`;
     case 'receipt.reprinted':
       return `Reprint of receipt ${String(p.receiptNumber)}`;
-    case 'ledger.posted':
-      return `${String(p.kind).replace('_', ' ')} ${cents(p.amountCents)}${p.accountNumber ? ` on ${String(p.accountNumber)}` : ''}`;
     case 'till.closed':
       return `Till ${String(p.tillId)} closed (${String(p.businessDate)})`;
-    case 'equipment.posted':
-      return `Equipment ${String(p.kind).replace('eq_', '')} ${cents(p.amountCents)}${p.accountNumber ? ` on ${String(p.accountNumber)}` : ''}${p.receiptNumber ? ` (receipt ${String(p.receiptNumber)})` : ''}`;
     case 'equipment.ticket':
       return `Trouble ticket ${String(p.action)} on ${String(p.accountNumber)}`;
     default:

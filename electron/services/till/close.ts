@@ -21,7 +21,7 @@ import { appendAudit } from '../audit/audit.js';
 import type { ServiceContext } from '../context.js';
 import { nextCounter } from '../ledger/post.js';
 import { enqueue } from '../outbox/outbox.js';
-import { ledgerEvent } from './postings.js';
+import { tillDetail } from './postings.js';
 import { tillFigures, type TillPolicy } from './till.js';
 
 export type CloseInput = {
@@ -111,7 +111,7 @@ export const closePosting = definePosting<
         });
       },
       receipt: null,
-      event: (base) => ledgerEvent(base),
+      detail: tillDetail(),
       // The closing totals follow the close's own ledger event, so the server reconciles against it.
       async after(trx) {
         const txCount = (await trx('transactions').where('till_id', till.id).count({ n: '*' }).first()) as {

@@ -17,26 +17,16 @@ import {
   reversalJournal,
 } from '../../../shared/domain/till.js';
 import { addCents, formatCents, type Cents } from '../../../shared/money.js';
-import type { LedgerPosted } from '../../../shared/sync/events.js';
-import { definePosting, type EventBase, type AnyEvent } from '../../kernel/posting.js';
+import type { TillDetail } from '../../../shared/sync/till.js';
+import { definePosting } from '../../kernel/posting.js';
 import { openTillOf, type TillRow } from '../../kernel/till-state.js';
 import { getAccountRow } from '../accounts/accounts.js';
 import { newId as newTillId } from '../ids.js';
 import type { TillPolicy } from './till.js';
 
-type LedgerKind = LedgerPosted['kind'];
-
-/** The `ledger.posted` event of a till or correction transaction. */
-export function ledgerEvent(base: EventBase, allocations: LedgerPosted['allocations'] = []): AnyEvent {
-  return {
-    type: 'ledger.posted',
-    payload: {
-      ...base,
-      kind: base.kind as LedgerKind,
-      tillId: base.tillId ?? '',
-      allocations,
-    },
-  };
+/** The `ledger.posted` detail of a till or correction transaction (a void's reversed allocations). */
+export function tillDetail(allocations: TillDetail['allocations'] = []): TillDetail {
+  return { capability: 'till', allocations };
 }
 
 function approvedLine(approver: Cashier | null): string[] {
@@ -93,7 +83,7 @@ export const openTillPosting = definePosting<
         await trx('tills').insert(row);
       },
       receipt: null,
-      event: (base) => ledgerEvent(base),
+      detail: tillDetail(),
       audit: { action: 'till.open', entityType: 'till', entityId: tillId, details: { floatCents, counts } },
       drawer: false,
       result: { tillId },
@@ -189,7 +179,7 @@ function slipPlan(
       totalCents: a.amountCents,
       offline: false,
     },
-    event: (base: EventBase) => ledgerEvent(base),
+    detail: tillDetail(),
     audit: a.audit,
     drawer: true,
     result: { amountCents: a.amountCents },
@@ -339,7 +329,7 @@ export const voidPosting = definePosting<
         balanceAfterCents: balanceAfter,
         offline: false,
       },
-      event: (base) => ledgerEvent(base, reversed),
+      detail: tillDetail(reversed),
       audit: {
         action: 'payment.void',
         details: {
@@ -426,7 +416,7 @@ export const refundPosting = definePosting<{ input: RefundInput; policy: TillPol
         balanceAfterCents: addCents(balance, input.amountCents),
         offline: false,
       },
-      event: (base) => ledgerEvent(base),
+      detail: tillDetail(),
       audit: {
         action: 'refund.post',
         details: {

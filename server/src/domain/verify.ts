@@ -77,10 +77,14 @@ export async function verify(db: ServerDb): Promise<VerifyReport> {
     const posted = emptyTotals();
     const problems: string[] = [];
     const payloads = (await k('events')
-      .where({ terminal_id: t.id, type: 'payment.posted' })
+      // Payments: the `ledger.posted` envelopes of kind payment, and those an older counter sent as
+      // `payment.posted`.
+      .where({ terminal_id: t.id })
+      .whereIn('type', ['ledger.posted', 'payment.posted'])
       .orderBy('seq')
-      .select('seq', 'status', 'reject_code', 'reject_message', 'payload')) as {
+      .select('seq', 'type', 'status', 'reject_code', 'reject_message', 'payload')) as {
       seq: number;
+      type: string;
       status: string;
       reject_code: string | null;
       reject_message: string | null;
@@ -88,10 +92,12 @@ export async function verify(db: ServerDb): Promise<VerifyReport> {
     }[];
     for (const e of payloads) {
       const p = JSON.parse(e.payload) as {
+        kind?: unknown;
         appliedCents?: unknown;
         receiptNumber?: unknown;
         tenders?: { type?: unknown; amountCents?: unknown }[];
       };
+      if (e.type === 'ledger.posted' && p.kind !== 'payment') continue;
       const cents = wireCents(p.appliedCents);
       posted.count++;
       posted.cents = addCents(posted.cents, cents);

@@ -65,7 +65,11 @@ it('stores check numbers masked, seals the routing number, and sends only the la
     // Sealed for this row only: moved to another position it does not open.
     expect(() => routingForDepositSlip(h.ctx.db, { ...row, position: row.position + 1 })).toThrow();
 
-    const outbox = (await h.ctx.db('outbox').where('type', 'payment.posted').select('payload')) as {
+    const outbox = (await h.ctx
+      .db('outbox')
+      .where('type', 'ledger.posted')
+      .whereRaw("json_extract(payload, '$.kind') = 'payment'")
+      .select('payload')) as {
       payload: string;
     }[];
     expect(outbox).toHaveLength(1);
@@ -93,7 +97,11 @@ it('seals and masks check rows an older version stored in the clear, and trims q
     bank_account: BANK_ACCOUNT,
     check_sealed: null,
   });
-  const ev = (await h1.ctx.db('outbox').where('type', 'payment.posted').first('seq', 'payload')) as {
+  const ev = (await h1.ctx
+    .db('outbox')
+    .where('type', 'ledger.posted')
+    .whereRaw("json_extract(payload, '$.kind') = 'payment'")
+    .first('seq', 'payload')) as {
     seq: number;
     payload: string;
   };

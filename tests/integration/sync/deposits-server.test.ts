@@ -31,7 +31,8 @@ import {
 } from '../../../shared/domain/deposit-ledger.js';
 import { interestCreditsDue } from '../../../shared/domain/deposits.js';
 import { settleTenders } from '../../../shared/domain/tenders.js';
-import type { DepositData, DepositPosted } from '../../../shared/sync/deposits.js';
+import type { DepositData } from '../../../shared/sync/deposits.js';
+import type { DepositPosted } from '../../../shared/sync/legacy.js';
 import { PushResponseSchema } from '../../../shared/sync/protocol.js';
 import { signInWithTill, startTestHost, tempDir } from '../../support/counter.js';
 import { createTestDatabase } from '../../support/pg.js';

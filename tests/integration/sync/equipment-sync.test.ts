@@ -146,7 +146,7 @@ describe.each([
     expect(rejected).toHaveLength(1);
     expect(rejected[0]).toMatchObject({
       terminalCode: 'MAIN-03',
-      type: 'equipment.posted',
+      type: 'ledger.posted',
       code: 'SERIAL_ALREADY_ASSIGNED',
     });
     expect(rejected[0]?.message).toMatch(new RegExp(`${SERIAL}.*NOT applied`));

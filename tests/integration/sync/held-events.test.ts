@@ -178,11 +178,19 @@ describe.each([
       type: string;
       payload: string;
     }[];
-    const kinds = types.map((t) => `${t.type}:${String((JSON.parse(t.payload) as { kind?: string }).kind)}`);
+    // Every ledger transaction is one envelope; its detail names the capability that posted it.
+    const kinds = types.map((t) => {
+      const p = JSON.parse(t.payload) as { kind?: string; detail?: { capability?: string } };
+      return `${t.type}:${String(p.detail?.capability)}:${String(p.kind)}`;
+    });
     expect(kinds).toEqual(
-      expect.arrayContaining(['ledger.posted:void', 'ledger.posted:refund', 'deposit.posted:refund']),
+      expect.arrayContaining([
+        'ledger.posted:till:void',
+        'ledger.posted:till:refund',
+        'ledger.posted:deposit:deposit_refund',
+      ]),
     );
-    expect(kinds.some((k) => k.startsWith('equipment.posted:') && /return/.test(k))).toBe(true);
+    expect(kinds.some((k) => k.startsWith('ledger.posted:equipment:') && /return/.test(k))).toBe(true);
 
     await call(h, supervisor, 'sync.pullNow');
     await expectReplicaEqualsServer(h, server.db);
@@ -193,9 +201,9 @@ describe.each([
 });
 
 describe('a poison event', () => {
-  const original = appliers['payment.posted']!;
+  const original = appliers['ledger.posted']!;
   afterEach(() => {
-    appliers['payment.posted'] = original;
+    appliers['ledger.posted'] = original;
   });
 
   it('is held, the events around it apply, the status is not Offline; a supervisor retries it after the fix (audited)', async () => {
@@ -204,7 +212,7 @@ describe('a poison event', () => {
     const csr = await signInWithTill(h);
     const [a, poison, c] = [demoAccountNumber(1), demoAccountNumber(2), demoAccountNumber(3)];
     // A bug in the server's payment applier, for one account: it changes the batch, then throws.
-    appliers['payment.posted'] = {
+    appliers['ledger.posted'] = {
       ...original,
       async apply(batch, ev, payload) {
         const outcome = await original.apply(batch, ev, payload);
@@ -258,7 +266,7 @@ describe('a poison event', () => {
     });
 
     // The server is fixed; the supervisor retries: the same payload, as a new event, applied once.
-    appliers['payment.posted'] = original;
+    appliers['ledger.posted'] = original;
     const retry = await call<{ retryId: string; retrySeq: number }>(h, supervisor, 'sync.retryHeld', {
       id: held.id,
     });
@@ -309,7 +317,7 @@ describe('a poison event', () => {
     const csr = await signInWithTill(h);
     const poison = demoAccountNumber(4);
     // A row the database refuses when the batch is written at the end.
-    appliers['payment.posted'] = {
+    appliers['ledger.posted'] = {
       ...original,
       async apply(batch, ev, payload) {
         const outcome = await original.apply(batch, ev, payload);

@@ -9,7 +9,6 @@
  *   half, the terminal sends the rest, down to the single event that fails, which is held;
  * - a held event sent again as a new event (the supervisor's retry) applies once, never twice.
  */
-import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -27,7 +26,7 @@ import { verify } from '../../../server/src/domain/verify.js';
 import { PushResponseSchema, type PushEvent, type PushResponse } from '../../../shared/sync/protocol.js';
 import { tempDir } from '../../support/counter.js';
 import { createTestDatabase } from '../../support/pg.js';
-import { event, paymentEvent, type paymentPayload } from '../../support/sync-events.js';
+import { event, paymentEvent, tillPayload, type paymentPayload } from '../../support/sync-events.js';
 
 const TODAY = '2026-11-25';
 
@@ -69,26 +68,22 @@ async function setupPg(): Promise<Setup> {
 
 /** The reversal of a payment as the counter's void posts it (ledger.posted, kind void). */
 function voidEvent(seq: number, payment: ReturnType<typeof paymentPayload>): PushEvent {
-  return event(seq, 'ledger.posted', {
-    transactionId: `void-${payment.transactionId}`,
-    requestId: randomUUID(),
-    kind: 'void',
-    accountNumber: payment.accountNumber,
-    amountCents: payment.amountCents,
-    journal: payment.journal.map((l) => ({ ...l, cents: -l.cents, memo: `void: ${l.memo}` })),
-    tenders: [{ type: 'cash', amountCents: -payment.amountCents, netCents: -payment.amountCents }],
-    allocations: [],
-    reversesId: payment.transactionId,
-    reason: 'wrong account',
-    approvedBy: '2001',
-    receiptNumber: null,
-    cashierId: '1001',
-    terminalCode: 'MAIN-02',
-    branch: 'MAIN',
-    tillId: 'till-v',
-    businessDate: TODAY,
-    createdAt: new Date().toISOString(),
-  });
+  return event(
+    seq,
+    'ledger.posted',
+    tillPayload({
+      transactionId: `void-${payment.transactionId}`,
+      kind: 'void',
+      accountNumber: payment.accountNumber,
+      amountCents: payment.amountCents,
+      journal: payment.journal.map((l) => ({ ...l, cents: -l.cents, memo: `void: ${l.memo}` })),
+      tenders: [{ type: 'cash', amountCents: -payment.amountCents, netCents: -payment.amountCents }],
+      reversesId: payment.transactionId,
+      reason: 'wrong account',
+      tillId: 'till-v',
+      businessDate: TODAY,
+    }),
+  );
 }
 
 describe.each([
@@ -96,7 +91,7 @@ describe.each([
   ['PostgreSQL', setupPg],
 ])('server on %s', (_name, setup) => {
   let s: Setup;
-  const original = appliers['payment.posted']!;
+  const original = appliers['ledger.posted']!;
 
   beforeAll(async () => {
     s = await setup();
@@ -106,7 +101,7 @@ describe.each([
     await s?.cleanup();
   });
   afterEach(() => {
-    appliers['payment.posted'] = original;
+    appliers['ledger.posted'] = original;
     delete pushHooks.beforeCommit;
   });
 
@@ -198,7 +193,7 @@ describe.each([
 
   /** Makes the payment applier fail, the way a bug would, for one transaction id. */
   function breakPaymentsFor(transactionId: string, how: 'after-changing' | 'at-write'): void {
-    appliers['payment.posted'] = {
+    appliers['ledger.posted'] = {
       ...original,
       async apply(batch, ev, payload) {
         const outcome = await original.apply(batch, ev, payload);
@@ -232,7 +227,7 @@ describe.each([
         id: events[1]!.id,
         seq: 2,
         code: 'SERVER_ERROR',
-        message: expect.stringMatching(/failed to apply this payment\.posted event \(Cannot read properties/),
+        message: expect.stringMatching(/failed to apply this ledger\.posted event \(Cannot read properties/),
       },
     ]);
     // The failed event's half-done effect is gone: only the applied payments moved the balances.
@@ -249,12 +244,12 @@ describe.each([
     expect(report.unbalancedJournals).toEqual([]);
 
     // Fixed: the supervisor's retry sends the same payload as a new event, which applies once.
-    appliers['payment.posted'] = original;
-    const retry = event(5, 'payment.posted', events[1]!.payload);
+    appliers['ledger.posted'] = original;
+    const retry = event(5, 'ledger.posted', events[1]!.payload);
     expect((await push(t, [retry])).acked.map((x) => x.seq)).toEqual([5]);
     expect(await balance(b)).toBe(balB - 600);
     // A second retry of the same transaction is refused, not applied twice.
-    const again = await push(t, [event(6, 'payment.posted', events[1]!.payload)]);
+    const again = await push(t, [event(6, 'ledger.posted', events[1]!.payload)]);
     expect(again.rejected).toMatchObject([{ seq: 6, code: 'DUPLICATE_TRANSACTION' }]);
     expect(await balance(b)).toBe(balB - 600);
   });

@@ -3,36 +3,17 @@
  * shape is valid but whose meaning is not: it is refused into the review monitor with a reason, the
  * terminal's queue goes on, and nothing of it is applied (balances and the ledger unchanged).
  */
-import { randomUUID } from 'node:crypto';
-
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { v7 } from 'uuid';
 
 import { demoAccountNumber } from '../../../resources/demo/generate.js';
 import type { PushEvent } from '../../../shared/sync/protocol.js';
-import { event, paymentEvent, paymentPayload } from '../../support/sync-events.js';
+import type { LedgerPosted } from '../../../shared/sync/ledger.js';
+import { event, paymentEvent, paymentPayload, tillPayload } from '../../support/sync-events.js';
 import { pgServer, sqliteServer, SERVER_TODAY, type TestServer } from '../../support/server-setup.js';
 
-function ledger(seq: number, fields: Record<string, unknown>): PushEvent {
-  return event(seq, 'ledger.posted', {
-    transactionId: v7(),
-    requestId: randomUUID(),
-    accountNumber: null,
-    amountCents: 0,
-    tenders: [],
-    allocations: [],
-    reversesId: null,
-    reason: null,
-    approvedBy: '2001',
-    receiptNumber: null,
-    cashierId: '1001',
-    terminalCode: 'MAIN-02',
-    branch: 'MAIN',
-    tillId: `till-${v7()}`,
-    businessDate: SERVER_TODAY,
-    createdAt: new Date().toISOString(),
-    ...fields,
-  });
+function ledger(seq: number, fields: Partial<LedgerPosted> & Pick<LedgerPosted, 'kind'>): PushEvent {
+  return event(seq, 'ledger.posted', tillPayload({ businessDate: SERVER_TODAY, ...fields }));
 }
 
 describe.each([
@@ -109,11 +90,11 @@ describe.each([
       ...paymentPayload({ accountNumber: demoAccountNumber(6), amountCents: 900 }),
       cashierId: '7777',
     };
-    await refused([event(1, 'payment.posted', p)], 'UNKNOWN_CASHIER');
+    await refused([event(1, 'ledger.posted', p)], 'UNKNOWN_CASHIER');
     const t = await s.enroll();
     const pay = paymentPayload({ accountNumber: demoAccountNumber(6), amountCents: 900 });
     const res = await s.push(t, [
-      event(1, 'payment.posted', pay),
+      event(1, 'ledger.posted', pay),
       ledger(2, {
         kind: 'void',
         accountNumber: pay.accountNumber,
@@ -143,7 +124,7 @@ describe.each([
         tenders: [{ type: 'cash', amountCents: -cents, netCents: -cents }],
       });
     const res = await s.push(t, [
-      event(1, 'payment.posted', pay),
+      event(1, 'ledger.posted', pay),
       voidOf(2, 5_000),
       voidOf(3, 2_000),
       voidOf(4, 2_000),

@@ -18,7 +18,7 @@ import { verify } from '../../../server/src/domain/verify.js';
 import { PullResponseSchema, PushResponseSchema, type PushEvent } from '../../../shared/sync/protocol.js';
 import { tempDir } from '../../support/counter.js';
 import { createTestDatabase, type TestDatabase } from '../../support/pg.js';
-import { event, paymentEvent, paymentPayload } from '../../support/sync-events.js';
+import { event, paymentEvent, paymentPayload, tillPayload } from '../../support/sync-events.js';
 
 const ADMIN = 'admin-token-for-tests-0123456789';
 const TODAY = '2026-11-25';
@@ -229,26 +229,22 @@ describe.each([
       const [bal, before] = [await balance(a), await items()];
       const pay = paymentEvent(1, { accountNumber: a, amountCents: 3000 });
       const p = pay.payload as ReturnType<typeof paymentPayload>;
-      const voidEvent = event(2, 'ledger.posted', {
-        transactionId: `void-${p.transactionId}`,
-        requestId: crypto.randomUUID(),
-        kind: 'void',
-        accountNumber: a,
-        amountCents: 3000,
-        journal: p.journal.map((l) => ({ ...l, cents: -l.cents, memo: `void: ${l.memo}` })),
-        tenders: [{ type: 'cash', amountCents: -3000, netCents: -3000 }],
-        allocations: [],
-        reversesId: p.transactionId,
-        reason: 'wrong account',
-        approvedBy: '2001',
-        receiptNumber: null,
-        cashierId: '1001',
-        terminalCode: 'MAIN-02',
-        branch: 'MAIN',
-        tillId: 'till-v',
-        businessDate: TODAY,
-        createdAt: new Date().toISOString(),
-      });
+      const voidEvent = event(
+        2,
+        'ledger.posted',
+        tillPayload({
+          transactionId: `void-${p.transactionId}`,
+          kind: 'void',
+          accountNumber: a,
+          amountCents: 3000,
+          journal: p.journal.map((l) => ({ ...l, cents: -l.cents, memo: `void: ${l.memo}` })),
+          tenders: [{ type: 'cash', amountCents: -3000, netCents: -3000 }],
+          reversesId: p.transactionId,
+          reason: 'wrong account',
+          tillId: 'till-v',
+          businessDate: TODAY,
+        }),
+      );
       const res = PushResponseSchema.parse((await push(t, [pay, voidEvent])).json());
       expect(res.rejected).toEqual([]);
       expect(await balance(a)).toBe(bal);
@@ -379,7 +375,7 @@ describe.each([
         paymentEvent(2, { accountNumber: '9999999999', amountCents: 4200 }),
         event(3, 'payment.posted', { accountNumber: a }),
         event(4, 'loyalty.points', { points: 10 }),
-        event(5, 'payment.posted', unbalanced),
+        event(5, 'ledger.posted', unbalanced),
         { ...paymentEvent(6, { accountNumber: a, amountCents: 1 }), id: dupId.id },
         paymentEvent(7, { accountNumber: a, amountCents: 200 }),
       ]);

@@ -1,39 +1,37 @@
 /**
- * `equipment.posted` and `equipment.ticket`. The server keeps serial ownership: a serial is handed over
+ * Equipment's part in `ledger.posted`, and `equipment.ticket`. The server keeps serial ownership: a serial is handed over
  * only if it is in stock at the event's branch right now (row-locked on PostgreSQL), a unit is returned
  * only once and only from the account that has it, and a shipment never re-receives a serial that is
  * in stock or on an account. A counter working offline on its last pull can break these rules (the
  * same serial handed over at two counters): the second event is REJECTED whole, with the reason, for a
  * supervisor to review; nothing of it is applied and nothing already applied is overwritten.
  *
- * Applying: the journal (AR lines move the account's balance), the units (assignments), their stock
- * rows and stock levels, the lease charges on the account; every changed row goes into the change
- * log so the stock moves reach every counter with its next pull.
+ * Applying (after the ledger applier wrote the transaction and moved the balance): the units
+ * (assignments), their stock rows and stock levels, the lease charges on the account; every changed row
+ * goes into the change log so the stock moves reach every counter with its next pull.
  */
-import { journalBalances } from '../../../../shared/domain/tenders.js';
-import { addCents } from '../../../../shared/money.js';
 import {
-  EquipmentPostedSchema,
+  EquipmentKindSchema,
   EquipmentTicketSchema,
   stockLevelKey,
-  type EquipmentPosted,
   type EquipmentTicket,
 } from '../../../../shared/sync/equipment.js';
+import type { LedgerPosted } from '../../../../shared/sync/ledger.js';
 import { forUpdate } from '../../db/util.js';
 import { Rejection, type Batch } from '../batch.js';
 import { assignmentData, levelData, stockData, type AssignmentRow, type StockRow } from '../equipment.js';
-import { checkOrigin } from './origin.js';
-import { applier, insertTendersAndJournal } from './types.js';
+import { detailApplier } from './details/types.js';
+import { applier } from './types.js';
 
 const mask = (account: string | null): string => (account ? `****${account.slice(-4)}` : 'another account');
 
-function what(p: EquipmentPosted): string {
+function what(p: LedgerPosted): string {
   const label = {
     eq_order: 'handover',
     eq_return: 'return',
     eq_exchange: 'exchange',
     eq_receive: 'shipment',
-  }[p.kind];
+  }[p.kind as 'eq_order'];
   return `this ${label}${p.accountNumber ? ` on account ${p.accountNumber}` : ''} at ${p.terminalCode}${p.receiptNumber ? ` (receipt ${p.receiptNumber})` : ''}`;
 }
 
@@ -52,39 +50,21 @@ async function moveLevel(batch: Batch, branch: string, sku: string, delta: numbe
   batch.change('equipment_stock_level', stockLevelKey(branch, sku), 'upsert', levelData(row));
 }
 
-export const equipmentPosted = applier<EquipmentPosted>({
-  schema: EquipmentPostedSchema,
-  accounts: (p) => (p.accountNumber ? [p.accountNumber] : []),
-  transactionIds: (p) => [p.transactionId],
-  async apply(batch, event, p) {
+export const equipmentDetail = detailApplier<'equipment'>({
+  kinds: EquipmentKindSchema.options,
+  needsAccount: false,
+  what,
+  unknownAccount: (p) => `Account ${p.accountNumber ?? ''} is not on the server: ${what(p)} was not applied.`,
+  async check(batch, p, d) {
     const trx = batch.trx;
-    if (await batch.hasTransaction(p.transactionId))
-      throw new Rejection(
-        'DUPLICATE_TRANSACTION',
-        `Transaction ${p.transactionId} is already on the server.`,
-      );
-    if (!journalBalances(p.journal))
-      throw new Rejection('UNBALANCED', `The journal of ${what(p)} does not sum to zero.`);
-    await checkOrigin(batch, p, what(p));
-    for (const l of p.journal) {
-      const [prefix, owner] = l.ledgerAccount.split(':');
-      if ((prefix === 'ar' || prefix === 'deposits_held') && owner !== (p.accountNumber ?? ''))
-        throw new Rejection('INCONSISTENT_ACCOUNT', `${what(p)} posts to another account's ${prefix}.`);
-    }
     if (p.kind !== 'eq_receive' && !p.accountNumber)
       throw new Rejection('INVALID_PAYLOAD', `${what(p)} names no account.`);
-    const account = p.accountNumber ? batch.account(p.accountNumber) : undefined;
-    if (p.accountNumber && !account)
-      throw new Rejection(
-        'UNKNOWN_ACCOUNT',
-        `Account ${p.accountNumber} is not on the server: ${what(p)} was not applied.`,
-      );
 
     // ---- serial ownership (locked, read fresh: earlier events of this batch are already written) ----
     const serials = [
-      ...p.handovers.map((h) => h.serial),
-      ...p.returns.map((r) => r.serial),
-      ...p.received.map((r) => r.serial),
+      ...d.handovers.map((h) => h.serial),
+      ...d.returns.map((r) => r.serial),
+      ...d.received.map((r) => r.serial),
     ].filter((s): s is string => s !== null);
     const stock = new Map(
       (
@@ -100,14 +80,14 @@ export const equipmentPosted = applier<EquipmentPosted>({
           trx('equipment_assignments')
             .whereIn(
               'id',
-              p.returns.map((r) => r.assignmentId),
+              d.returns.map((r) => r.assignmentId),
             )
             .orderBy('id'),
           batch.dialect,
         )) as AssignmentRow[]
       ).map((a) => [a.id, a]),
     );
-    for (const r of p.returns) {
+    for (const r of d.returns) {
       const a = assignments.get(r.assignmentId);
       const unit = `${r.sku}${r.serial ? ` serial ${r.serial}` : ''}`;
       if (!a)
@@ -132,13 +112,13 @@ export const equipmentPosted = applier<EquipmentPosted>({
         );
     }
     const seen = new Set<string>();
-    for (const h of p.handovers) {
+    for (const h of d.handovers) {
       if (h.serial === null) continue;
       if (seen.has(h.serial))
         throw new Rejection('DUPLICATE_SERIAL', `Serial ${h.serial} appears twice in ${what(p)}.`);
       seen.add(h.serial);
       const s = stock.get(h.serial);
-      const returnedHere = p.returns.some((r) => r.serial === h.serial);
+      const returnedHere = d.returns.some((r) => r.serial === h.serial);
       if (!s)
         throw new Rejection(
           'UNKNOWN_SERIAL',
@@ -165,7 +145,7 @@ export const equipmentPosted = applier<EquipmentPosted>({
           `Serial ${h.serial} is ${s.status.replace('_', ' ')}, not in stock: ${what(p)} was not applied.`,
         );
     }
-    for (const r of p.received) {
+    for (const r of d.received) {
       if (r.serial === null) continue;
       const s = stock.get(r.serial);
       if (!s) continue;
@@ -182,141 +162,114 @@ export const equipmentPosted = applier<EquipmentPosted>({
     }
 
     // ---- apply (nothing above changed anything) ----
-    const arCents = addCents(
-      ...p.journal.filter((l) => l.ledgerAccount === `ar:${p.accountNumber ?? ''}`).map((l) => l.cents),
-    );
-    if (account && arCents !== 0) batch.moveBalance(account, arCents);
-    batch.insert('transactions', {
-      id: p.transactionId,
-      kind: p.kind,
-      event_id: event.id,
-      terminal_id: batch.terminal.id,
-      terminal_code: p.terminalCode,
-      branch: p.branch,
-      till_id: p.tillId,
-      account_number: p.accountNumber,
-      amount_cents: p.amountCents,
-      ar_cents: arCents,
-      change_cents: p.changeCents,
-      credit_cents: 0,
-      unapplied_cents: 0,
-      reverses_id: null,
-      receipt_number: p.receiptNumber,
-      cashier_id: p.cashierId,
-      approved_by: p.approvedBy,
-      business_date: p.businessDate,
-      created_at: p.createdAt,
-      applied_at: batch.now,
-    });
-    insertTendersAndJournal(batch, p.transactionId, p.tenders, p.journal);
-
-    const setStock = async (row: StockRow): Promise<void> => {
-      if (stock.has(row.serial)) await trx('equipment_stock').where('serial', row.serial).update(row);
-      else await trx('equipment_stock').insert(row);
-      stock.set(row.serial, row);
-      batch.change('equipment_stock', row.serial, 'upsert', stockData(row));
-    };
-
-    // Returns first (an exchange returns the old unit, then hands over the new one).
-    for (const r of p.returns) {
-      const a = assignments.get(r.assignmentId) as AssignmentRow;
-      const returned: AssignmentRow = {
-        ...a,
-        returned_on: r.returnedOn,
-        return_condition: r.condition,
-        return_transaction_id: p.transactionId,
+    return async () => {
+      const setStock = async (row: StockRow): Promise<void> => {
+        if (stock.has(row.serial)) await trx('equipment_stock').where('serial', row.serial).update(row);
+        else await trx('equipment_stock').insert(row);
+        stock.set(row.serial, row);
+        batch.change('equipment_stock', row.serial, 'upsert', stockData(row));
       };
-      await trx('equipment_assignments').where('id', a.id).update({
-        returned_on: returned.returned_on,
-        return_condition: returned.return_condition,
-        return_transaction_id: returned.return_transaction_id,
-      });
-      batch.change('equipment_assignment', a.id, 'upsert', assignmentData(returned));
-      await trx('recurring_charges')
-        .where('assignment_id', a.id)
-        .whereNull('ends_on')
-        .update({ ends_on: r.returnedOn });
-      if (r.serial) {
+
+      // Returns first (an exchange returns the old unit, then hands over the new one).
+      for (const r of d.returns) {
+        const a = assignments.get(r.assignmentId) as AssignmentRow;
+        const returned: AssignmentRow = {
+          ...a,
+          returned_on: r.returnedOn,
+          return_condition: r.condition,
+          return_transaction_id: p.transactionId,
+        };
+        await trx('equipment_assignments').where('id', a.id).update({
+          returned_on: returned.returned_on,
+          return_condition: returned.return_condition,
+          return_transaction_id: returned.return_transaction_id,
+        });
+        batch.change('equipment_assignment', a.id, 'upsert', assignmentData(returned));
+        await trx('recurring_charges')
+          .where('assignment_id', a.id)
+          .whereNull('ends_on')
+          .update({ ends_on: r.returnedOn });
+        if (r.serial) {
+          const s = stock.get(r.serial);
+          await setStock({
+            serial: r.serial,
+            sku: r.sku,
+            branch: p.branch,
+            status: r.toStatus,
+            account_number: null,
+            assignment_id: null,
+            received_at: s?.received_at ?? batch.now,
+            updated_at: batch.now,
+          });
+        } else if (r.condition === 'good') await moveLevel(batch, p.branch, r.sku, 1);
+      }
+      const leftNoSerial = new Map<string, number>();
+      for (const h of d.handovers) {
+        const row: AssignmentRow = {
+          id: h.assignmentId,
+          account_number: p.accountNumber ?? '',
+          sku: h.sku,
+          serial: h.serial,
+          mode: h.mode,
+          handed_over_on: h.handedOverOn,
+          price_paid_cents: h.pricePaidCents,
+          tax_paid_cents: h.taxPaidCents,
+          lease_deposit_cents: h.leaseDepositCents,
+          monthly_cents: h.monthlyCents,
+          returned_on: null,
+          return_condition: null,
+          order_id: d.orderId,
+          line_index: h.lineIndex,
+          receipt_number: p.receiptNumber,
+          terminal_code: p.terminalCode,
+          branch: p.branch,
+          transaction_id: p.transactionId,
+          return_transaction_id: null,
+          created_at: batch.now,
+        };
+        await trx('equipment_assignments').insert(row);
+        batch.change('equipment_assignment', row.id, 'upsert', assignmentData(row));
+        if (h.mode === 'lease' && h.monthlyCents > 0)
+          await trx('recurring_charges').insert({
+            id: h.assignmentId,
+            account_number: row.account_number,
+            kind: 'equipment_lease',
+            description: `Lease ${h.sku}${h.serial ? ` ${h.serial}` : ''}`,
+            monthly_cents: h.monthlyCents,
+            starts_on: h.handedOverOn,
+            ends_on: null,
+            assignment_id: h.assignmentId,
+          });
+        if (h.serial) {
+          const s = stock.get(h.serial) as StockRow;
+          await setStock({
+            ...s,
+            status: 'assigned',
+            account_number: row.account_number,
+            assignment_id: row.id,
+            updated_at: batch.now,
+          });
+        } else leftNoSerial.set(h.sku, (leftNoSerial.get(h.sku) ?? 0) + 1);
+      }
+      for (const [sku, n] of leftNoSerial) await moveLevel(batch, p.branch, sku, -n);
+      for (const r of d.received) {
+        if (r.serial === null) {
+          await moveLevel(batch, p.branch, r.sku, r.quantity);
+          continue;
+        }
         const s = stock.get(r.serial);
         await setStock({
           serial: r.serial,
           sku: r.sku,
           branch: p.branch,
-          status: r.toStatus,
+          status: 'in_stock',
           account_number: null,
           assignment_id: null,
-          received_at: s?.received_at ?? batch.now,
+          received_at: s?.received_at ?? p.createdAt,
           updated_at: batch.now,
         });
-      } else if (r.condition === 'good') await moveLevel(batch, p.branch, r.sku, 1);
-    }
-    const leftNoSerial = new Map<string, number>();
-    for (const h of p.handovers) {
-      const row: AssignmentRow = {
-        id: h.assignmentId,
-        account_number: p.accountNumber ?? '',
-        sku: h.sku,
-        serial: h.serial,
-        mode: h.mode,
-        handed_over_on: h.handedOverOn,
-        price_paid_cents: h.pricePaidCents,
-        tax_paid_cents: h.taxPaidCents,
-        lease_deposit_cents: h.leaseDepositCents,
-        monthly_cents: h.monthlyCents,
-        returned_on: null,
-        return_condition: null,
-        order_id: p.orderId,
-        line_index: h.lineIndex,
-        receipt_number: p.receiptNumber,
-        terminal_code: p.terminalCode,
-        branch: p.branch,
-        transaction_id: p.transactionId,
-        return_transaction_id: null,
-        created_at: batch.now,
-      };
-      await trx('equipment_assignments').insert(row);
-      batch.change('equipment_assignment', row.id, 'upsert', assignmentData(row));
-      if (h.mode === 'lease' && h.monthlyCents > 0)
-        await trx('recurring_charges').insert({
-          id: h.assignmentId,
-          account_number: row.account_number,
-          kind: 'equipment_lease',
-          description: `Lease ${h.sku}${h.serial ? ` ${h.serial}` : ''}`,
-          monthly_cents: h.monthlyCents,
-          starts_on: h.handedOverOn,
-          ends_on: null,
-          assignment_id: h.assignmentId,
-        });
-      if (h.serial) {
-        const s = stock.get(h.serial) as StockRow;
-        await setStock({
-          ...s,
-          status: 'assigned',
-          account_number: row.account_number,
-          assignment_id: row.id,
-          updated_at: batch.now,
-        });
-      } else leftNoSerial.set(h.sku, (leftNoSerial.get(h.sku) ?? 0) + 1);
-    }
-    for (const [sku, n] of leftNoSerial) await moveLevel(batch, p.branch, sku, -n);
-    for (const r of p.received) {
-      if (r.serial === null) {
-        await moveLevel(batch, p.branch, r.sku, r.quantity);
-        continue;
       }
-      const s = stock.get(r.serial);
-      await setStock({
-        serial: r.serial,
-        sku: r.sku,
-        branch: p.branch,
-        status: 'in_stock',
-        account_number: null,
-        assignment_id: null,
-        received_at: s?.received_at ?? p.createdAt,
-        updated_at: batch.now,
-      });
-    }
-    return account && arCents !== 0 ? { account: account.row.account_number } : {};
+    };
   },
 });
 

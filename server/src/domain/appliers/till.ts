@@ -1,9 +1,45 @@
-/** `till.closed`: the day-end closing of a till, reconciled at once against what the server applied. */
+/**
+ * The till capability on the server: its part in `ledger.posted` (the opening float, drops, paid-outs,
+ * voids, refunds, the closing journal: the envelope's balanced journal is the truth, checked and
+ * applied by the ledger applier) and `till.closed`, the day-end closing, reconciled at once against
+ * what the server applied.
+ */
 import { TillClosedSchema, type TillClosed } from '../../../../shared/sync/events.js';
+import { TillKindSchema } from '../../../../shared/sync/till.js';
 import { Rejection } from '../batch.js';
+import { accountPaymentData } from '../changes.js';
 import { reconcile, serverTillTotals } from '../tills.js';
+import { detailApplier } from './details/types.js';
 import { checkOrigin } from './origin.js';
 import { applier } from './types.js';
+
+export const tillDetail = detailApplier<'till'>({
+  kinds: TillKindSchema.options,
+  needsAccount: false,
+  what: (p) => `the ${p.kind} ${p.transactionId}`,
+  unknownAccount: (p) =>
+    `Account ${p.accountNumber ?? ''} is not on the server: the ${p.kind} was not applied.`,
+  check(batch, p) {
+    if (p.kind === 'void' && !p.reversesId)
+      throw new Rejection('NOT_A_REVERSAL', `The void ${p.transactionId} names no transaction to reverse.`);
+    return Promise.resolve(({ original }) => {
+      // The replica's payment history shows a void as a negative payment next to the original.
+      if (p.kind === 'void' && original && p.accountNumber) {
+        const row = {
+          id: p.transactionId,
+          account_number: p.accountNumber,
+          paid_on: p.businessDate,
+          amount_cents: Number(original.ar_cents ?? 0),
+          method: 'void',
+          channel: `counter ${p.terminalCode}`.slice(0, 32),
+        };
+        batch.insert('account_payments', row);
+        batch.change('account_payment', row.id, 'upsert', accountPaymentData(row));
+      }
+      return Promise.resolve();
+    });
+  },
+});
 
 export const tillClosed = applier<TillClosed>({
   schema: TillClosedSchema,

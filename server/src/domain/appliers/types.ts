@@ -53,3 +53,13 @@ export function insertTendersAndJournal(
     });
   }
 }
+
+type Line = { ledgerAccount: string; cents: number };
+
+/** The same journal lines (account and cents), in any order; memos aside. */
+export function sameJournal(a: Line[], b: Line[]): boolean {
+  const key = (l: Line): string => `${l.ledgerAccount}\u0000${l.cents}`;
+  const x = a.map(key).sort();
+  const y = b.map(key).sort();
+  return x.length === y.length && x.every((k, i) => k === y[i]);
+}
