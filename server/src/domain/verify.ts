@@ -91,7 +91,9 @@ export async function verify(db: ServerDb): Promise<VerifyReport> {
       payload: string;
     }[];
     for (const e of payloads) {
-      const p = JSON.parse(e.payload) as {
+      // A rejected event's payload may be anything a terminal sent (null, a number): read it as an object.
+      const raw: unknown = JSON.parse(e.payload);
+      const p = (raw !== null && typeof raw === 'object' ? raw : {}) as {
         kind?: unknown;
         appliedCents?: unknown;
         receiptNumber?: unknown;
