@@ -17,6 +17,9 @@ import { seedDemo } from '../../server/src/domain/seed.js';
 import { ANY_BALANCE, TEST_NOW } from './counter.js';
 import { mixedPayment } from './payment-mix.js';
 
+// The sync tests take the port for a server they restart from here, with the rest of its helpers.
+export { freePort } from './counter.js';
+
 /** The business date of TEST_NOW in the test clock's zone: seed the server with it so the ids match the counter's demo replica. */
 export const TEST_TODAY = '2026-11-25';
 
@@ -197,19 +200,6 @@ export async function outboxCounts(host: CounterHost): Promise<Record<string, nu
     n: number;
   }[];
   return Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]));
-}
-
-/** A loopback port nobody listens on right now. */
-export async function freePort(): Promise<number> {
-  const net = await import('node:net');
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 export type CounterProcess = {
