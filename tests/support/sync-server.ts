@@ -34,6 +34,27 @@ export async function seedServer(db: DbConfig, count: number, months = 12): Prom
   }
 }
 
+/** Sync timings for a test's counter: quick retries, no pull on a timer (tests pull when they mean to). */
+export const FAST_SYNC = {
+  backoff: { baseMs: 50, capMs: 300 },
+  pullIntervalMs: 3_600_000,
+  requestTimeoutMs: 5_000,
+};
+
+/**
+ * The server in this process on a SQLite file in `dir` (server.db), seeded with `accounts` demo
+ * accounts and `months` of history.
+ */
+export async function startSqliteServer(
+  dir: string,
+  accounts: number,
+  opts: { months?: number; config?: Partial<ServerConfig> } = {},
+): Promise<RunningServer> {
+  const db = { client: 'sqlite' as const, filename: path.join(dir, 'server.db') };
+  await seedServer(db, accounts, opts.months);
+  return startServer(db, { config: opts.config });
+}
+
 /** The server in this process; `stop()` closes it (and its database), like pulling the plug on the service. */
 export async function startServer(
   db: DbConfig,
