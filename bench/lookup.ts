@@ -14,9 +14,10 @@ import pino from 'pino';
 import { createCounterHost, DEFAULT_COMPANY, DEFAULT_TERMINAL } from '../electron/host/create-host.js';
 import { systemClock } from '../electron/services/clock.js';
 import { postPayment } from '../electron/services/ledger/payments.js';
-import { composeReceipt, type ReceiptModel } from '../electron/services/receipts/compose.js';
+import { composeReceipt } from '../electron/services/receipts/compose.js';
 import { demoAccountNumber } from '../resources/demo/generate.js';
 import { makeBillStub } from '../shared/validators/scan.js';
+import { receiptModel } from '../tests/support/receipt-model.js';
 import { postingAgainstFloor } from './floor.js';
 import { p95Figure, round, timeEach, type Figure } from './util.js';
 
@@ -125,25 +126,14 @@ export async function runLookupBench(): Promise<Figure[]> {
   postingP95.budget = '< 5 ms';
   postingP95.ok = postingP95.value < 5;
 
-  const model: ReceiptModel = {
+  const model = receiptModel({
     company: DEFAULT_COMPANY,
-    terminal: { code: 'MAIN-02', name: 'Main St counter 2' },
-    cashier: { id: '1001', name: 'Dana Whitfield' },
     at: new Date(),
-    timeZone: 'America/Chicago',
-    receiptNumber: 'MAIN02-000123',
-    title: 'BILL PAYMENT',
-    account: { number: '1000042517', name: 'Maria Álvarez' },
-    items: [{ label: 'Payment on account', amountCents: 7345 }],
-    totalCents: 7345,
     tenders: [{ label: 'Cash tendered', amountCents: 10000 }],
-    changeCents: 2655,
-    creditCents: 0,
-    balanceAfterCents: 0,
     balanceAsOf: new Date().toISOString(),
     offline: true,
     footer: DEFAULT_COMPANY.footer,
-  };
+  });
   const compose = await timeEach(Array.from({ length: 2000 }), () => Promise.resolve(composeReceipt(model)));
   figures.push(p95Figure('receipt bytes composed (node-thermal-printer), p95', compose, 5));
 
