@@ -14,11 +14,12 @@ import pino from 'pino';
 import { createCounterHost, DEFAULT_COMPANY, DEFAULT_TERMINAL } from '../electron/host/create-host.js';
 import { systemClock } from '../electron/services/clock.js';
 import { postPayment } from '../electron/services/ledger/payments.js';
-import { composeReceipt, type ReceiptModel } from '../electron/services/receipts/compose.js';
+import { composeReceipt } from '../electron/services/receipts/compose.js';
 import { demoAccountNumber } from '../resources/demo/generate.js';
 import { makeBillStub } from '../shared/validators/scan.js';
+import { receiptModel } from '../tests/support/receipt-model.js';
 import { postingAgainstFloor } from './floor.js';
-import { percentile, round, timeEach, type Figure } from './util.js';
+import { p95Figure, round, timeEach, type Figure } from './util.js';
 
 const COUNT = Number(process.env.BENCH_ACCOUNTS ?? 1_000_000);
 
@@ -64,13 +65,7 @@ export async function runLookupBench(): Promise<Figure[]> {
   const byNumber = await timeEach(pickAccounts(2000), (a) =>
     host.call('accounts.search', { query: a }, session),
   );
-  figures.push({
-    name: 'lookup by account number (accounts.search), p95',
-    value: round(percentile(byNumber, 95), 3),
-    unit: 'ms',
-    budget: '< 5 ms',
-    ok: percentile(byNumber, 95) < 5,
-  });
+  figures.push(p95Figure('lookup by account number (accounts.search), p95', byNumber, 5));
   const stubs = pickAccounts(2000).map((a) => makeBillStub(a, 7345));
   const byStub = await timeEach(stubs, async (code) => {
     const r = await host.call('scan.resolve', { code }, session);
@@ -79,13 +74,7 @@ export async function runLookupBench(): Promise<Figure[]> {
     const d = await host.call('accounts.get', { accountNumber: acct }, session);
     if (!d.ok) throw new Error(d.error.message);
   });
-  figures.push({
-    name: 'bill-stub scan → account view (scan.resolve + accounts.get), p95',
-    value: round(percentile(byStub, 95), 3),
-    unit: 'ms',
-    budget: '< 5 ms',
-    ok: percentile(byStub, 95) < 5,
-  });
+  figures.push(p95Figure('bill-stub scan → account view (scan.resolve + accounts.get), p95', byStub, 5));
 
   const names = [
     'alv',
@@ -111,13 +100,7 @@ export async function runLookupBench(): Promise<Figure[]> {
   const search = await timeEach(queries, (q) =>
     host.call('accounts.search', { query: q, limit: 20 }, session),
   );
-  figures.push({
-    name: 'name / phone / address search (FTS5, 20 results), p95',
-    value: round(percentile(search, 95), 3),
-    unit: 'ms',
-    budget: '< 30 ms',
-    ok: percentile(search, 95) < 30,
-  });
+  figures.push(p95Figure('name / phone / address search (FTS5, 20 results), p95', search, 30));
 
   const cashier = { id: '1001', name: 'Dana Whitfield', role: 'csr' as const };
   // Payments alternate with the floor (a bare 8-insert transaction on the same driver and disk).
@@ -143,33 +126,16 @@ export async function runLookupBench(): Promise<Figure[]> {
   postingP95.budget = '< 5 ms';
   postingP95.ok = postingP95.value < 5;
 
-  const model: ReceiptModel = {
+  const model = receiptModel({
     company: DEFAULT_COMPANY,
-    terminal: { code: 'MAIN-02', name: 'Main St counter 2' },
-    cashier: { id: '1001', name: 'Dana Whitfield' },
     at: new Date(),
-    timeZone: 'America/Chicago',
-    receiptNumber: 'MAIN02-000123',
-    title: 'BILL PAYMENT',
-    account: { number: '1000042517', name: 'Maria Álvarez' },
-    items: [{ label: 'Payment on account', amountCents: 7345 }],
-    totalCents: 7345,
     tenders: [{ label: 'Cash tendered', amountCents: 10000 }],
-    changeCents: 2655,
-    creditCents: 0,
-    balanceAfterCents: 0,
     balanceAsOf: new Date().toISOString(),
     offline: true,
     footer: DEFAULT_COMPANY.footer,
-  };
-  const compose = await timeEach(Array.from({ length: 2000 }), () => Promise.resolve(composeReceipt(model)));
-  figures.push({
-    name: 'receipt bytes composed (node-thermal-printer), p95',
-    value: round(percentile(compose, 95), 3),
-    unit: 'ms',
-    budget: '< 5 ms',
-    ok: percentile(compose, 95) < 5,
   });
+  const compose = await timeEach(Array.from({ length: 2000 }), () => Promise.resolve(composeReceipt(model)));
+  figures.push(p95Figure('receipt bytes composed (node-thermal-printer), p95', compose, 5));
 
   // Leave the cached replica as it was built: remove the payments this run posted.
   await host.ctx.db.transaction(async (trx) => {

@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 import { drainOnce, drainPayloads } from './sync-drain.js';
-import { round, type Figure } from './util.js';
+import { listeningChild, round, type Figure } from './util.js';
 
 const PEERS_DIR = path.resolve('bench/peers');
 const EVENTS = Number(process.env.BENCH_DRAIN_EVENTS ?? 10_000);
@@ -34,23 +34,9 @@ async function peerOnce(docsFile: string): Promise<{ seconds: number; written: n
   const server = spawn(process.execPath, [path.join(PEERS_DIR, 'server.mjs'), path.join(dir, 'server')], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
+  const started = listeningChild(server, 'peer server');
   try {
-    let out = '';
-    server.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    server.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setInterval(() => {
-        const m = /listening on (http:\/\/\S+)/.exec(out);
-        if (m) {
-          clearInterval(timer);
-          resolve(m[1]!);
-        } else if (server.exitCode !== null) {
-          clearInterval(timer);
-          reject(new Error(`peer server did not start:\n${out}`));
-        }
-      }, 20);
-    });
+    const url = await started.url;
     const r = spawnSync(
       process.execPath,
       [path.join(PEERS_DIR, 'replicate.mjs'), dir, docsFile, `${url}/payments`],
@@ -66,7 +52,7 @@ async function peerOnce(docsFile: string): Promise<{ seconds: number; written: n
     return { seconds: res.seconds, written: res.remoteDocs };
   } finally {
     server.kill('SIGTERM');
-    await exited;
+    await started.exited;
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -5,7 +5,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import net from 'node:net';
 import path from 'node:path';
 
 import { v7 } from 'uuid';
@@ -17,7 +16,9 @@ import { seedDemo } from '../server/src/domain/seed.js';
 import { paymentJournal, settleTenders } from '../shared/domain/tenders.js';
 import { tenderReferences, type LedgerPosted } from '../shared/sync/ledger.js';
 import { mixedPayment } from '../tests/support/payment-mix.js';
+import { freePort } from '../tests/support/counter.js';
 import { createTestDatabase, type TestDatabase } from '../tests/support/pg.js';
+import { listeningChild } from './util.js';
 
 export const BENCH_ACCOUNTS = 2000;
 
@@ -28,17 +29,6 @@ export type BenchServer = {
   child: ChildProcess;
   stop(): Promise<void>;
 };
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** A new database, seeded, and `npm run server` on it in a child process. */
 export async function startBenchServer(name: string): Promise<BenchServer> {
@@ -58,22 +48,8 @@ export async function startBenchServer(name: string): Promise<BenchServer> {
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
-  let out = '';
-  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setInterval(() => {
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) {
-        clearInterval(timer);
-        resolve(m[1]!);
-      } else if (child.exitCode !== null) {
-        clearInterval(timer);
-        reject(new Error(`server did not start:\n${out}`));
-      }
-    }, 20);
-  });
+  const started = listeningChild(child, 'server');
+  const url = await started.url;
   return {
     url,
     db,
@@ -81,7 +57,7 @@ export async function startBenchServer(name: string): Promise<BenchServer> {
     child,
     async stop() {
       child.kill('SIGTERM');
-      await exited;
+      await started.exited;
       await db.close();
       await pg.drop();
     },

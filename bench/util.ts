@@ -1,4 +1,5 @@
-/** Small helpers for the benchmarks: timing, percentiles and a figures table. */
+/** Small helpers for the benchmarks: timing, percentiles, a figures table and child servers. */
+import type { ChildProcess } from 'node:child_process';
 import os from 'node:os';
 
 /**
@@ -18,6 +19,12 @@ export function percentile(samples: number[], p: number): number {
   const sorted = [...samples].sort((a, b) => a - b);
   const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
   return sorted[i] ?? NaN;
+}
+
+/** The 95th percentile of `samples` (ms), rounded to the microsecond, checked against `budgetMs`. */
+export function p95Figure(name: string, samples: number[], budgetMs: number): Figure {
+  const p95 = percentile(samples, 95);
+  return { name, value: round(p95, 3), unit: 'ms', budget: `< ${budgetMs} ms`, ok: p95 < budgetMs };
 }
 
 export async function timeEach<T>(items: T[], fn: (item: T) => Promise<unknown>): Promise<number[]> {
@@ -44,4 +51,31 @@ export function printFigures(title: string, figures: Figure[]): void {
       `  ${f.name.padEnd(58)} ${String(f.value).padStart(10)} ${f.unit.padEnd(8)} load ${load.padStart(5)}  ${f.budget ? `(budget ${f.budget})` : ''}${mark}`,
     );
   }
+}
+
+/**
+ * A server started as a child process: its output collected, and the URL it prints as
+ * `listening on <url>` (rejected if it exits before printing one).
+ */
+export function listeningChild(
+  child: ChildProcess,
+  what: string,
+): { url: Promise<string>; exited: Promise<void>; output(): string } {
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const url = new Promise<string>((resolve, reject) => {
+    const timer = setInterval(() => {
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m) {
+        clearInterval(timer);
+        resolve(m[1]!);
+      } else if (child.exitCode !== null) {
+        clearInterval(timer);
+        reject(new Error(`${what} did not start:\n${out}`));
+      }
+    }, 20);
+  });
+  return { url, exited, output: () => out };
 }

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { Session } from '../../electron/services/auth/auth.js';
+import type { Reply } from '../../shared/api/errors.js';
 import { signInWithTill, startTestHost } from '../support/counter.js';
 
 type Host = Awaited<ReturnType<typeof startTestHost>>;
@@ -32,6 +33,13 @@ const card = (amountCents: number, extra: Record<string, string> = {}) => ({
   authCode: 'AB12CD',
   ...extra,
 });
+
+/** The posted payment and the account after it; fails the test with the counter's message otherwise. */
+type Posted = { payment: { amountCents: number; changeCents: number }; account: { balanceCents: number } };
+function posted(reply: Reply<unknown>): Posted {
+  if (!reply.ok) expect.fail(reply.error.message);
+  return reply.value as Posted;
+}
 
 async function counts(): Promise<number[]> {
   const db = host.ctx.db;
@@ -242,12 +250,7 @@ describe('payments.post refuses bad input and writes nothing', () => {
       },
       session,
     );
-    expect(reply.ok, reply.ok ? '' : reply.error.message).toBe(true);
-    if (!reply.ok) return;
-    const v = reply.value as {
-      payment: { amountCents: number; changeCents: number };
-      account: { balanceCents: number };
-    };
+    const v = posted(reply);
     expect(v.payment).toMatchObject({ amountCents: over, changeCents: 0 });
     expect(v.account.balanceCents).toBe(-2500);
   });
@@ -264,12 +267,7 @@ describe('payments.post refuses bad input and writes nothing', () => {
       },
       session,
     );
-    expect(reply.ok, reply.ok ? '' : reply.error.message).toBe(true);
-    if (!reply.ok) return;
-    const v = reply.value as {
-      payment: { amountCents: number; changeCents: number };
-      account: { balanceCents: number };
-    };
+    const v = posted(reply);
     expect(v.payment).toMatchObject({ amountCents: 8000, changeCents: 2000 });
     expect(v.account.balanceCents).toBe(-8000);
   });

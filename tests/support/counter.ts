@@ -23,13 +23,16 @@ export const TEST_NOW = '2026-11-25T15:00:00Z';
  */
 export const ANY_BALANCE = { confirmCreditBalance: true, prepayReason: 'next_bill' } as const;
 
-/** A loopback port that was free a moment ago (for a server that must come back on the same port). */
+/** A loopback port nobody listened on a moment ago (for a server that must come back on the same port). */
 export async function freePort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
-  const port = (srv.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => srv.close(() => resolve()));
-  return port;
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
 }
 
 export function tempDir(prefix = 'countertop-'): string {

@@ -6,9 +6,13 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 
-import type { EventName } from '../../shared/api/contract.js';
+import { afterAll, beforeAll } from 'vitest';
+
+import type { QueuedReceipt } from '../../shared/api/channels/devices.js';
+import type { EventName, PostPaymentOutput } from '../../shared/api/contract.js';
 import type { Reply } from '../../shared/api/errors.js';
 import type { Tender } from '../../shared/api/schemas.js';
+import type { Status } from '../../shared/api/status.js';
 import {
   DEFAULT_DEVICE_SETTINGS,
   DEFAULT_SERIAL,
@@ -18,6 +22,7 @@ import {
 import type { Session } from '../../electron/services/auth/auth.js';
 import type { CounterHost, HostConfig } from '../../electron/host/create-host.js';
 import { ANY_BALANCE, signInWithTill, startTestHost } from './counter.js';
+import { DeviceBench } from './device-emulator/index.js';
 
 export const FAST_TIMING = {
   pollMs: 150,
@@ -38,6 +43,14 @@ export type DeviceHost = {
   /** Calls a channel and returns the raw reply (for error cases). */
   reply(channel: string, input: unknown, session: Session): Promise<Reply<unknown>>;
   save(patch: Partial<DeviceSettings>): Promise<void>;
+  /** The CSR posts a payment (any balance) on account `accountNumber`. */
+  pay(amountCents: number, tenders: Tender[], accountNumber?: string): Promise<PostPaymentOutput>;
+  /** The status bar as the CSR sees it. */
+  status(): Promise<Status>;
+  /** The receipts waiting to print, as the CSR sees them. */
+  reprintQueue(): Promise<QueuedReceipt[]>;
+  /** How many transactions the counter has posted. */
+  transactions(): Promise<number>;
   close(opts?: { keepData?: boolean }): Promise<void>;
 };
 
@@ -77,6 +90,16 @@ export async function startDeviceHost(overrides: Partial<HostConfig> = {}): Prom
       const current = await call<{ settings: DeviceSettings }>('devices.info', {}, admin);
       await call('devices.saveSettings', { settings: { ...current.settings, ...patch } }, admin);
     },
+    pay: (amountCents, tenders, accountNumber = '1000042517') =>
+      call<PostPaymentOutput>(
+        'payments.post',
+        { requestId: randomUUID(), accountNumber, amountCents, tenders, ...ANY_BALANCE },
+        csr,
+      ),
+    status: () => call<Status>('status.get', {}, csr),
+    reprintQueue: async () => (await call<{ items: QueuedReceipt[] }>('devices.reprintQueue', {}, csr)).items,
+    transactions: async () =>
+      Number(((await host.ctx.db('transactions').count({ n: '*' }).first()) as { n: number }).n),
     async close(opts = {}) {
       await host.close();
       if (!opts.keepData) fs.rmSync(host.dataDir, { recursive: true, force: true });
@@ -102,13 +125,29 @@ export async function until<T>(
   throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(last)})`);
 }
 
-export function payment(amountCents: number, tenders: Tender[], accountNumber = '1000042517') {
-  return { requestId: randomUUID(), accountNumber, amountCents, tenders, ...ANY_BALANCE };
-}
-
 export const CARD: Omit<Extract<Tender, { type: 'card' }>, 'amountCents'> = {
   type: 'card',
   brand: 'Visa',
   last4: '4242',
   authCode: 'A1B2C3',
 };
+
+export type DeviceRig = { bench: DeviceBench; h: DeviceHost };
+
+/**
+ * A device bench (pty pairs, sockets and device files in its own folder) and a device host, started
+ * before the file's tests and closed after them. Hooks and tests read `rig.h` and `rig.bench`; a test
+ * that restarts the host sets `rig.h` to the new one so that it is the one closed.
+ */
+export function deviceRig(config: (bench: DeviceBench) => Partial<HostConfig> = () => ({})): DeviceRig {
+  const rig = {} as DeviceRig;
+  beforeAll(async () => {
+    rig.bench = new DeviceBench();
+    rig.h = await startDeviceHost(config(rig.bench));
+  });
+  afterAll(async () => {
+    await rig.h?.close();
+    await rig.bench?.close();
+  });
+  return rig;
+}

@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
+import type { LightMyRequestResponse } from 'fastify';
 import pino from 'pino';
 import { expect } from 'vitest';
 
@@ -19,7 +20,10 @@ export type TestServer = {
   server: CountertopServer;
   db: ServerDb;
   enroll(terminalCode?: string, branch?: string): Promise<Terminal>;
+  /** Pushes and checks the server took the request (200); the answer parsed. */
   push(t: Terminal, events: PushEvent[]): Promise<PushResponse>;
+  /** Pushes and returns the raw reply, whatever its status. */
+  pushReply(t: Terminal, events: PushEvent[]): Promise<LightMyRequestResponse>;
   count(table: string): Promise<number>;
   close(): Promise<void>;
 };
@@ -34,6 +38,13 @@ async function around(db: ServerDb, cleanup: () => Promise<void>, accounts: numb
     bodyLimit: 256 * 1024,
     rateLimit: { max: 10_000, timeWindowMs: 60_000, enrollMax: 30 },
   });
+  const pushReply = (t: Terminal, events: PushEvent[]): Promise<LightMyRequestResponse> =>
+    server.app.inject({
+      method: 'POST',
+      url: '/v1/sync/push',
+      headers: { authorization: `Bearer ${t.token}` },
+      payload: { terminalId: t.terminalId, events },
+    });
   return {
     server,
     db,
@@ -47,13 +58,9 @@ async function around(db: ServerDb, cleanup: () => Promise<void>, accounts: numb
       expect(res.statusCode, res.body).toBe(201);
       return res.json<Terminal>();
     },
+    pushReply,
     async push(t, events) {
-      const res = await server.app.inject({
-        method: 'POST',
-        url: '/v1/sync/push',
-        headers: { authorization: `Bearer ${t.token}` },
-        payload: { terminalId: t.terminalId, events },
-      });
+      const res = await pushReply(t, events);
       expect(res.statusCode, res.body).toBe(200);
       return PushResponseSchema.parse(res.json());
     },

@@ -17,6 +17,9 @@ import { seedDemo } from '../../server/src/domain/seed.js';
 import { ANY_BALANCE, TEST_NOW } from './counter.js';
 import { mixedPayment } from './payment-mix.js';
 
+// The sync tests take the port for a server they restart from here, with the rest of its helpers.
+export { freePort } from './counter.js';
+
 /** The business date of TEST_NOW in the test clock's zone: seed the server with it so the ids match the counter's demo replica. */
 export const TEST_TODAY = '2026-11-25';
 
@@ -29,6 +32,27 @@ export async function seedServer(db: DbConfig, count: number, months = 12): Prom
   } finally {
     await s.close();
   }
+}
+
+/** Sync timings for a test's counter: quick retries, no pull on a timer (tests pull when they mean to). */
+export const FAST_SYNC = {
+  backoff: { baseMs: 50, capMs: 300 },
+  pullIntervalMs: 3_600_000,
+  requestTimeoutMs: 5_000,
+};
+
+/**
+ * The server in this process on a SQLite file in `dir` (server.db), seeded with `accounts` demo
+ * accounts and `months` of history.
+ */
+export async function startSqliteServer(
+  dir: string,
+  accounts: number,
+  opts: { months?: number; config?: Partial<ServerConfig> } = {},
+): Promise<RunningServer> {
+  const db = { client: 'sqlite' as const, filename: path.join(dir, 'server.db') };
+  await seedServer(db, accounts, opts.months);
+  return startServer(db, { config: opts.config });
 }
 
 /** The server in this process; `stop()` closes it (and its database), like pulling the plug on the service. */
@@ -197,19 +221,6 @@ export async function outboxCounts(host: CounterHost): Promise<Record<string, nu
     n: number;
   }[];
   return Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]));
-}
-
-/** A loopback port nobody listens on right now. */
-export async function freePort(): Promise<number> {
-  const net = await import('node:net');
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 export type CounterProcess = {

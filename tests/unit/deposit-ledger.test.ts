@@ -85,26 +85,26 @@ const dep = (
   credits: credits.map(([creditDate, kind, amountCents]) => ({ creditDate, kind, amountCents })),
 });
 
+/** A deposit paid, credited interest on its anniversary, then refunded with all its interest. */
+const REFUNDED = dep(
+  10_000,
+  [
+    ['2024-01-02', 'payment', 10_000],
+    ['2025-06-01', 'refund', 10_000, 600],
+  ],
+  [
+    ['2025-01-02', 'anniversary', 412],
+    ['2025-06-01', 'closing', 188],
+  ],
+);
+
 describe('a deposit’s status and balances', () => {
   it.each([
     [dep(10_000, []), 'requested'],
     [dep(10_000, [['2026-01-02', 'payment', 5_000]]), 'partially_paid'],
     [dep(10_000, [['2026-01-02', 'payment', 10_000]]), 'paid'],
     [dep(10_000, [['2024-01-02', 'payment', 10_000]], [['2025-01-02', 'anniversary', 412]]), 'credited'],
-    [
-      dep(
-        10_000,
-        [
-          ['2024-01-02', 'payment', 10_000],
-          ['2025-06-01', 'refund', 10_000, 600],
-        ],
-        [
-          ['2025-01-02', 'anniversary', 412],
-          ['2025-06-01', 'closing', 188],
-        ],
-      ),
-      'refunded',
-    ],
+    [REFUNDED, 'refunded'],
     [
       dep(10_000, [
         ['2024-01-02', 'payment', 10_000],
@@ -125,21 +125,12 @@ describe('a deposit’s status and balances', () => {
 
   it('holds principal + interest credited, less what was paid out', () => {
     // Paid 100.00, credited 4.12 on the anniversary; refunded 100.00 principal with 6.00 interest (4.12 + 1.88 closing).
-    expect(
-      depositBalances(
-        dep(
-          10_000,
-          [
-            ['2024-01-02', 'payment', 10_000],
-            ['2025-06-01', 'refund', 10_000, 600],
-          ],
-          [
-            ['2025-01-02', 'anniversary', 412],
-            ['2025-06-01', 'closing', 188],
-          ],
-        ),
-      ),
-    ).toEqual({ paidCents: 10_000, principalHeldCents: 0, creditedCents: 600, heldCents: 0 });
+    expect(depositBalances(REFUNDED)).toEqual({
+      paidCents: 10_000,
+      principalHeldCents: 0,
+      creditedCents: 600,
+      heldCents: 0,
+    });
   });
 
   it('installments outstanding take what was paid off the earliest parts', () => {

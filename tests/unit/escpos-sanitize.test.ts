@@ -13,6 +13,7 @@ import {
 } from '../../electron/services/receipts/compose.js';
 import { decodeEscPos, type EscPosEvent } from '../../shared/escpos/decoder.js';
 import { sanitizePrintText } from '../../shared/escpos/sanitize.js';
+import { receiptModel } from '../support/receipt-model.js';
 
 const ESC = '\x1b';
 const GS = '\x1d';
@@ -31,13 +32,9 @@ const PAYLOADS = [
 const ATTACK = `Ref${PAYLOADS.join('x')}und`;
 
 function model(): ReceiptModel {
-  return {
+  return receiptModel({
     company: { name: 'Lakeside Communications', address: '100 Main St', phone: '(555) 010-2000' },
     terminal: { code: 'MAIN-02', name: 'Counter 2' },
-    cashier: { id: '1001', name: 'Dana Whitfield' },
-    at: new Date('2026-11-25T15:00:00Z'),
-    timeZone: 'America/Chicago',
-    receiptNumber: 'MAIN02-000123',
     title: 'REFUND BY CHECK REQUEST',
     account: { number: '1000042517', name: 'Maria Alvarez', mask: false },
     notes: ['Reason: customer asked', 'Approved by Sam Okafor'],
@@ -45,12 +42,9 @@ function model(): ReceiptModel {
     totalCents: 500,
     tenders: [{ label: 'Check request', amountCents: 500, detail: 'mailed in 7 days' }],
     changeCents: 0,
-    creditCents: 0,
-    balanceAfterCents: 0,
     balanceAsOf: null,
-    offline: false,
     footer: ['Thank you'],
-  };
+  });
 }
 
 /**

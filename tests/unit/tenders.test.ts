@@ -41,77 +41,160 @@ const moneyOrder = (amountCents: number): Tender => ({
 });
 
 describe('settleTenders', () => {
-  it('exact cash: no change', () => {
-    expect(settleTenders(7_345, [cash(7_345)], OPEN)).toEqual({
-      appliedCents: 7_345,
-      tenderedCents: 7_345,
-      changeCents: 0,
-      creditCents: 0,
-      net: [{ type: 'cash', cents: 7_345 }],
-    });
-  });
-
-  it('cash with change: 100.00 for 73.45 gives 26.55', () => {
-    const s = settleTenders(7_345, [cash(10_000)], OPEN);
-    expect(s).toEqual({
-      appliedCents: 7_345,
-      tenderedCents: 10_000,
-      changeCents: 2_655,
-      creditCents: 0,
-      net: [{ type: 'cash', cents: 7_345 }],
-    });
-    expect(paymentJournal(ACCOUNT, s)).toEqual([
-      { ledgerAccount: 'drawer:cash', cents: 7_345, memo: 'payment received' },
-      { ledgerAccount: 'ar:1000042517', cents: -7_345, memo: 'bill payment' },
-    ]);
-  });
-
-  it('split check + cash: the change comes out of the cash only', () => {
-    // 100.00 due; check 60.00 + cash 50.00 = 110.00 → change 10.00; the check stays whole, cash nets 40.00.
-    const s = settleTenders(10_000, [check(6_000), cash(5_000)], OPEN);
-    expect(s).toEqual({
-      appliedCents: 10_000,
-      tenderedCents: 11_000,
-      changeCents: 1_000,
-      creditCents: 0,
-      net: [
-        { type: 'check', cents: 6_000 },
-        { type: 'cash', cents: 4_000 },
+  type Row = {
+    name: string;
+    amountCents: number;
+    tenders: Tender[];
+    ctx: TenderContext;
+    /** The whole settlement (toEqual), or the figures that matter (toMatchObject). */
+    settlement: Settlement | Partial<Settlement>;
+    whole: boolean;
+    /** The journal: [ledger account, cents]; drawer lines say 'payment received', the AR line 'bill payment'. */
+    journal?: [string, number][];
+  };
+  const rows: Row[] = [
+    {
+      name: 'exact cash: no change',
+      amountCents: 7_345,
+      tenders: [cash(7_345)],
+      ctx: OPEN,
+      whole: true,
+      settlement: {
+        appliedCents: 7_345,
+        tenderedCents: 7_345,
+        changeCents: 0,
+        creditCents: 0,
+        net: [{ type: 'cash', cents: 7_345 }],
+      },
+    },
+    {
+      name: 'cash with change: 100.00 for 73.45 gives 26.55',
+      amountCents: 7_345,
+      tenders: [cash(10_000)],
+      ctx: OPEN,
+      whole: true,
+      settlement: {
+        appliedCents: 7_345,
+        tenderedCents: 10_000,
+        changeCents: 2_655,
+        creditCents: 0,
+        net: [{ type: 'cash', cents: 7_345 }],
+      },
+      journal: [
+        ['drawer:cash', 7_345],
+        ['ar:1000042517', -7_345],
       ],
-    });
-    expect(paymentJournal(ACCOUNT, s)).toEqual([
-      { ledgerAccount: 'drawer:checks', cents: 6_000, memo: 'payment received' },
-      { ledgerAccount: 'drawer:cash', cents: 4_000, memo: 'payment received' },
-      { ledgerAccount: 'ar:1000042517', cents: -10_000, memo: 'bill payment' },
-    ]);
-  });
+    },
+    {
+      // 100.00 due; check 60.00 + cash 50.00 = 110.00 → change 10.00; the check stays whole, cash nets 40.00.
+      name: 'split check + cash: the change comes out of the cash only',
+      amountCents: 10_000,
+      tenders: [check(6_000), cash(5_000)],
+      ctx: OPEN,
+      whole: true,
+      settlement: {
+        appliedCents: 10_000,
+        tenderedCents: 11_000,
+        changeCents: 1_000,
+        creditCents: 0,
+        net: [
+          { type: 'check', cents: 6_000 },
+          { type: 'cash', cents: 4_000 },
+        ],
+      },
+      journal: [
+        ['drawer:checks', 6_000],
+        ['drawer:cash', 4_000],
+        ['ar:1000042517', -10_000],
+      ],
+    },
+    {
+      // 50.00 due; cash 5.00 + card 30.00 + cash 40.00 = 75.00 → change 25.00: 5.00 from the first cash,
+      // 20.00 from the second (which nets 20.00). Cash lines merge into one drawer:cash line of 20.00.
+      name: 'change larger than the first cash tender takes the rest from the next cash tender',
+      amountCents: 5_000,
+      tenders: [cash(500), card(3_000), cash(4_000)],
+      ctx: OPEN,
+      whole: false,
+      settlement: {
+        changeCents: 2_500,
+        net: [
+          { type: 'cash', cents: 0 },
+          { type: 'card', cents: 3_000 },
+          { type: 'cash', cents: 2_000 },
+        ],
+      },
+      journal: [
+        ['card_clearing', 3_000],
+        ['drawer:cash', 2_000],
+        ['ar:1000042517', -5_000],
+      ],
+    },
+    {
+      // 120.00 due; money order 100.00 + cash 25.00 → change 5.00.
+      name: 'money order + cash, with change from the cash',
+      amountCents: 12_000,
+      tenders: [moneyOrder(10_000), cash(2_500)],
+      ctx: OPEN,
+      whole: false,
+      settlement: { changeCents: 500 },
+      journal: [
+        ['drawer:money_orders', 10_000],
+        ['drawer:cash', 2_000],
+        ['ar:1000042517', -12_000],
+      ],
+    },
+    {
+      name: 'non-cash over-tender, confirmed, becomes account credit',
+      amountCents: 10_000,
+      tenders: [card(12_000)],
+      ctx: CONFIRMED,
+      whole: true,
+      settlement: {
+        appliedCents: 12_000,
+        tenderedCents: 12_000,
+        changeCents: 0,
+        creditCents: 2_000,
+        net: [{ type: 'card', cents: 12_000 }],
+      },
+      journal: [
+        ['card_clearing', 12_000],
+        ['ar:1000042517', -12_000],
+      ],
+    },
+    {
+      // 100.00 due; check 120.00 + cash 20.00. The check alone covers 120.00 → 20.00 credit (confirmed);
+      // applied 120.00 of 140.00 tendered → 20.00 change = all the cash, which nets 0 (no drawer:cash line).
+      name: 'check over the amount plus cash, confirmed: all the cash comes back as change, the excess check is credit',
+      amountCents: 10_000,
+      tenders: [check(12_000), cash(2_000)],
+      ctx: CONFIRMED,
+      whole: false,
+      settlement: {
+        appliedCents: 12_000,
+        tenderedCents: 14_000,
+        changeCents: 2_000,
+        creditCents: 2_000,
+      },
+      journal: [
+        ['drawer:checks', 12_000],
+        ['ar:1000042517', -12_000],
+      ],
+    },
+  ];
 
-  it('change larger than the first cash tender takes the rest from the next cash tender', () => {
-    // 50.00 due; cash 5.00 + card 30.00 + cash 40.00 = 75.00 → change 25.00: 5.00 from the first cash,
-    // 20.00 from the second (which nets 20.00). Cash lines merge into one drawer:cash line of 20.00.
-    const s = settleTenders(5_000, [cash(500), card(3_000), cash(4_000)], OPEN);
-    expect(s.changeCents).toBe(2_500);
-    expect(s.net).toEqual([
-      { type: 'cash', cents: 0 },
-      { type: 'card', cents: 3_000 },
-      { type: 'cash', cents: 2_000 },
-    ]);
-    expect(paymentJournal(ACCOUNT, s)).toEqual([
-      { ledgerAccount: 'card_clearing', cents: 3_000, memo: 'payment received' },
-      { ledgerAccount: 'drawer:cash', cents: 2_000, memo: 'payment received' },
-      { ledgerAccount: 'ar:1000042517', cents: -5_000, memo: 'bill payment' },
-    ]);
-  });
-
-  it('money order + cash, with change from the cash', () => {
-    // 120.00 due; money order 100.00 + cash 25.00 → change 5.00.
-    const s = settleTenders(12_000, [moneyOrder(10_000), cash(2_500)], OPEN);
-    expect(s.changeCents).toBe(500);
-    expect(paymentJournal(ACCOUNT, s)).toEqual([
-      { ledgerAccount: 'drawer:money_orders', cents: 10_000, memo: 'payment received' },
-      { ledgerAccount: 'drawer:cash', cents: 2_000, memo: 'payment received' },
-      { ledgerAccount: 'ar:1000042517', cents: -12_000, memo: 'bill payment' },
-    ]);
+  it.each(rows)('$name', (row) => {
+    const s = settleTenders(row.amountCents, row.tenders, row.ctx);
+    if (row.whole) expect(s).toEqual(row.settlement);
+    else expect(s).toMatchObject(row.settlement);
+    if (row.journal)
+      expect(paymentJournal(ACCOUNT, s)).toEqual(
+        row.journal.map(([ledgerAccount, cents]) => ({
+          ledgerAccount,
+          cents,
+          memo: ledgerAccount.startsWith('ar:') ? 'bill payment' : 'payment received',
+        })),
+      );
   });
 
   it('short tender says how much is still due', () => {
@@ -123,42 +206,14 @@ describe('settleTenders', () => {
     expect(split.message).toBe('Tenders cover $1,200.00 of $1,234.56: $34.56 still due.');
   });
 
-  it('non-cash over-tender needs confirmation, then becomes account credit', () => {
-    const err = counterError(() => settleTenders(10_000, [card(12_000)], OPEN));
+  it.each<[string, Tender[]]>([
+    ['a card over the amount', [card(12_000)]],
+    ['a check over the amount, with cash besides', [check(12_000), cash(2_000)]],
+  ])('non-cash over-tender needs confirmation: %s', (_name, tenders) => {
+    const err = counterError(() => settleTenders(10_000, tenders, OPEN));
     expect(err.code).toBe('OVERTENDER_NEEDS_CONFIRMATION');
     expect(err.field).toBe('tenders');
     expect(err.message).toContain('$20.00');
-    const s = settleTenders(10_000, [card(12_000)], CONFIRMED);
-    expect(s).toEqual({
-      appliedCents: 12_000,
-      tenderedCents: 12_000,
-      changeCents: 0,
-      creditCents: 2_000,
-      net: [{ type: 'card', cents: 12_000 }],
-    });
-    expect(paymentJournal(ACCOUNT, s)).toEqual([
-      { ledgerAccount: 'card_clearing', cents: 12_000, memo: 'payment received' },
-      { ledgerAccount: 'ar:1000042517', cents: -12_000, memo: 'bill payment' },
-    ]);
-  });
-
-  it('check over the amount plus cash: all the cash comes back as change, the excess check is credit', () => {
-    // 100.00 due; check 120.00 + cash 20.00. The check alone covers 120.00 → 20.00 credit (confirmed);
-    // applied 120.00 of 140.00 tendered → 20.00 change = all the cash, which nets 0 (no drawer:cash line).
-    expect(counterError(() => settleTenders(10_000, [check(12_000), cash(2_000)], OPEN)).code).toBe(
-      'OVERTENDER_NEEDS_CONFIRMATION',
-    );
-    const s = settleTenders(10_000, [check(12_000), cash(2_000)], CONFIRMED);
-    expect(s).toMatchObject({
-      appliedCents: 12_000,
-      tenderedCents: 14_000,
-      changeCents: 2_000,
-      creditCents: 2_000,
-    });
-    expect(paymentJournal(ACCOUNT, s)).toEqual([
-      { ledgerAccount: 'drawer:checks', cents: 12_000, memo: 'payment received' },
-      { ledgerAccount: 'ar:1000042517', cents: -12_000, memo: 'bill payment' },
-    ]);
   });
 
   it('cash over-tender next to a non-cash tender needs no confirmation', () => {

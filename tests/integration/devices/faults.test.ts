@@ -9,38 +9,27 @@ import net from 'node:net';
 import path from 'node:path';
 
 import { SerialPort } from 'serialport';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import type { PostPaymentOutput } from '../../../shared/api/contract.js';
-import type {
-  DeviceTestResult,
-  PrintQueueResult,
-  QueuedReceipt,
-} from '../../../shared/api/channels/devices.js';
+import type { DeviceTestResult, PrintQueueResult } from '../../../shared/api/channels/devices.js';
 import type { Status } from '../../../shared/api/status.js';
 import type { DeviceSettings } from '../../../shared/devices/settings.js';
-import { DeviceBench } from '../../support/device-emulator/index.js';
-import {
-  CARD,
-  DEFAULT_DEVICE_SETTINGS,
-  payment,
-  serial,
-  startDeviceHost,
-  until,
-  type DeviceHost,
-} from '../../support/device-host.js';
+import { CARD, DEFAULT_DEVICE_SETTINGS, deviceRig, serial, until } from '../../support/device-host.js';
 
-let bench: DeviceBench;
-let h: DeviceHost;
+const rig = deviceRig((bench) => ({
+  printerDeviceFiles: [
+    path.join(bench.dir, 'lp0'),
+    path.join(bench.dir, 'lp9'),
+    path.join(bench.dir, 'notes.txt'),
+  ],
+}));
 
-const status = (): Promise<Status> => h.call<Status>('status.get', {}, h.csr);
-const queue = async (): Promise<QueuedReceipt[]> =>
-  (await h.call<{ items: QueuedReceipt[] }>('devices.reprintQueue', {}, h.csr)).items;
 /** Waits for the printer state (past the first "Connecting…" after settings change). */
 const printerIs = (state: Status['printer']['state']) =>
   until(
     async () => {
-      const s = await status();
+      const s = await rig.h.status();
       return s.printer.state === state && s.printer.detail !== 'Connecting…' ? s : null;
     },
     `printer ${state}`,
@@ -48,7 +37,7 @@ const printerIs = (state: Status['printer']['state']) =>
   );
 
 async function setPrinter(connection: (typeof DEFAULT_DEVICE_SETTINGS.printer)['connection']): Promise<void> {
-  await h.save({
+  await rig.h.save({
     printer: { ...DEFAULT_DEVICE_SETTINGS.printer, connection },
     drawer: DEFAULT_DEVICE_SETTINGS.drawer,
   });
@@ -56,43 +45,23 @@ async function setPrinter(connection: (typeof DEFAULT_DEVICE_SETTINGS.printer)['
 
 /** Posts a cash payment and checks it is on the books whatever the printer did. */
 async function pay(cents = 1000): Promise<PostPaymentOutput> {
-  const before = Number(((await h.host.ctx.db('transactions').count({ n: '*' }).first()) as { n: number }).n);
-  const out = await h.call<PostPaymentOutput>(
-    'payments.post',
-    payment(cents, [{ type: 'cash', amountCents: cents }]),
-    h.csr,
-  );
-  const after = Number(((await h.host.ctx.db('transactions').count({ n: '*' }).first()) as { n: number }).n);
+  const before = await rig.h.transactions();
+  const out = await rig.h.pay(cents, [{ type: 'cash', amountCents: cents }]);
+  const after = await rig.h.transactions();
   expect(after).toBe(before + 1);
   return out;
 }
 
 /** Empties the reprint queue (the test's printer is fine again). */
 async function drainQueue(): Promise<void> {
-  const r = await h.call<PrintQueueResult>('devices.printQueue', {}, h.csr);
+  const r = await rig.h.call<PrintQueueResult>('devices.printQueue', {}, rig.h.csr);
   expect(r.failed).toBeNull();
   expect(r.remaining).toBe(0);
 }
 
-beforeAll(async () => {
-  bench = new DeviceBench();
-  h = await startDeviceHost({
-    printerDeviceFiles: [
-      path.join(bench.dir, 'lp0'),
-      path.join(bench.dir, 'lp9'),
-      path.join(bench.dir, 'notes.txt'),
-    ],
-  });
-});
-
-afterAll(async () => {
-  await h?.close();
-  await bench?.close();
-});
-
 describe('a serial port that does not exist', () => {
   it('shows offline with the reason, queues the receipt, keeps the counter working, and connects when the port appears', async () => {
-    const missing = path.join(bench.dir, 'printer-later');
+    const missing = path.join(rig.bench.dir, 'printer-later');
     await setPrinter({ kind: 'serial', serial: serial(missing) });
     const s = await printerIs('offline');
     expect(s.printer.detail).toMatch(new RegExp(`No port ${missing}: is the device plugged in`));
@@ -100,13 +69,13 @@ describe('a serial port that does not exist', () => {
     const out = await pay();
     expect(out.receipt.printed).toBe(false);
     expect(out.receipt.printError).toMatch(/No port .*plugged in/);
-    expect((await queue()).map((q) => q.receiptNumber)).toContain(out.payment.receiptNumber);
+    expect((await rig.h.reprintQueue()).map((q) => q.receiptNumber)).toContain(out.payment.receiptNumber);
     // The rest of the counter does not care.
-    expect((await h.reply('accounts.get', { accountNumber: '1000042517' }, h.csr)).ok).toBe(true);
-    expect((await h.reply('payments.today', {}, h.csr)).ok).toBe(true);
+    expect((await rig.h.reply('accounts.get', { accountNumber: '1000042517' }, rig.h.csr)).ok).toBe(true);
+    expect((await rig.h.reply('payments.today', {}, rig.h.csr)).ok).toBe(true);
 
     // The printer is plugged in (the device appears at that path): the counter finds it by itself.
-    const later = await bench.printer('printer-later');
+    const later = await rig.bench.printer('printer-later');
     await printerIs('ready');
     await drainQueue();
     await later.emu.waitFor(
@@ -119,7 +88,7 @@ describe('a serial port that does not exist', () => {
 
 describe('a busy serial port', () => {
   it('says so, queues the receipt, and connects once the other program lets go', async () => {
-    const dev = await bench.printer('printer-busy');
+    const dev = await rig.bench.printer('printer-busy');
     const other = new SerialPort({ path: dev.path, baudRate: 9600, autoOpen: false, lock: true });
     await new Promise<void>((resolve, reject) => other.open((err) => (err ? reject(err) : resolve())));
     try {
@@ -154,13 +123,13 @@ describe('a TCP (port 9100) printer', () => {
     expect(out.receipt.printed).toBe(false);
     expect(out.receipt.printError).toMatch(/refused the connection/);
     expect(out.drawerOpened).toBe(false);
-    const item = (await queue()).find((q) => q.receiptNumber === out.payment.receiptNumber);
+    const item = (await rig.h.reprintQueue()).find((q) => q.receiptNumber === out.payment.receiptNumber);
     expect(item).toMatchObject({ amountCents: 1234, accountNumber: '1000042517', printCount: 0 });
     expect(item?.reason).toMatch(/refused/);
   });
 
   it('that accepts: receipts, kicks, status and the test page go over the socket', async () => {
-    const tcp = await bench.tcpPrinter();
+    const tcp = await rig.bench.tcpPrinter();
     await setPrinter({ kind: 'tcp', host: '127.0.0.1', port: tcp.port });
     await printerIs('ready');
     await drainQueue(); // the receipt queued while the printer refused
@@ -180,7 +149,7 @@ describe('a TCP (port 9100) printer', () => {
     expect(tcp.emu.statusRequests).toBeGreaterThan(0);
 
     tcp.emu.reset();
-    const t = await h.call<DeviceTestResult>('devices.test', { device: 'printer' }, h.admin);
+    const t = await rig.h.call<DeviceTestResult>('devices.test', { device: 'printer' }, rig.h.admin);
     expect(t.ok).toBe(true);
     expect(t.message).toMatch(new RegExp(`Test page sent to 127\\.0\\.0\\.1:${tcp.port}`));
     await tcp.emu.waitFor(() => tcp.emu.cuts === 1, 5000, 'test page');
@@ -198,7 +167,7 @@ describe('a TCP (port 9100) printer', () => {
 describe('a device-file printer (/dev/usb/lp0 style)', () => {
   it('prints into the device; it gives no status; a missing device is a clear error', async () => {
     // A pty stands in for /dev/usb/lp0: a character device, listed in the host's printerDeviceFiles.
-    const lp0 = await bench.printer('lp0');
+    const lp0 = await rig.bench.printer('lp0');
     await setPrinter({ kind: 'file', path: lp0.path });
     const s = await printerIs('no_status');
     expect(s.printer.detail).toMatch(/device file gives no status/);
@@ -210,14 +179,14 @@ describe('a device-file printer (/dev/usb/lp0 style)', () => {
     expect(lp0.emu.barcodes).toEqual([{ symbology: 'CODE128', data: out.payment.receiptNumber }]);
     expect(lp0.emu.kicks.map((k) => k.bytes)).toEqual([[0x1b, 0x70, 0x00, 0x19, 0xfa]]);
 
-    await setPrinter({ kind: 'file', path: path.join(bench.dir, 'lp9') });
+    await setPrinter({ kind: 'file', path: path.join(rig.bench.dir, 'lp9') });
     const off = await printerIs('offline');
     expect(off.printer.detail).toMatch(/No printer at .*lp9: is it switched on and plugged in/);
-    expect(fs.existsSync(path.join(bench.dir, 'lp9'))).toBe(false); // never created as a plain file
+    expect(fs.existsSync(path.join(rig.bench.dir, 'lp9'))).toBe(false); // never created as a plain file
   });
 
   it('refuses a regular file, even one on the allow-list, and leaves it as it was', async () => {
-    const notes = path.join(bench.dir, 'notes.txt');
+    const notes = path.join(rig.bench.dir, 'notes.txt');
     fs.writeFileSync(notes, 'keep me\n');
     await setPrinter({ kind: 'file', path: notes });
     const off = await printerIs('offline');
@@ -230,14 +199,14 @@ describe('a device-file printer (/dev/usb/lp0 style)', () => {
   });
 
   it('refuses to save a device-file printer outside /dev/usb/lpN, /dev/lpN and the allow-list', async () => {
-    const current = await h.call<{ settings: DeviceSettings }>('devices.info', {}, h.admin);
+    const current = await rig.h.call<{ settings: DeviceSettings }>('devices.info', {}, rig.h.admin);
     for (const bad of [
       '/etc/passwd',
-      path.join(bench.dir, 'other.txt'),
+      path.join(rig.bench.dir, 'other.txt'),
       '/dev/sda',
       '/dev/usb/lp0/../../etc/x',
     ]) {
-      const r = await h.reply(
+      const r = await rig.h.reply(
         'devices.saveSettings',
         {
           settings: {
@@ -245,7 +214,7 @@ describe('a device-file printer (/dev/usb/lp0 style)', () => {
             printer: { ...current.settings.printer, connection: { kind: 'file', path: bad } },
           },
         },
-        h.admin,
+        rig.h.admin,
       );
       expect(r.ok ? null : r.error).toMatchObject({
         code: 'INVALID_INPUT',
@@ -253,7 +222,7 @@ describe('a device-file printer (/dev/usb/lp0 style)', () => {
         message: expect.stringMatching(/is not a printer device: a device-file printer is \/dev\/usb\/lp0/),
       });
     }
-    const after = await h.call<{ settings: DeviceSettings }>('devices.info', {}, h.admin);
+    const after = await rig.h.call<{ settings: DeviceSettings }>('devices.info', {}, rig.h.admin);
     expect(after.settings).toEqual(current.settings);
   });
 });
@@ -261,8 +230,8 @@ describe('a device-file printer (/dev/usb/lp0 style)', () => {
 describe('a direct serial cash drawer', () => {
   it('opens on cash, reports open/closed, and raises "drawer left open" after the set time', async () => {
     await setPrinter({ kind: 'virtual' });
-    const drawer = await bench.drawer('drawer');
-    await h.save({
+    const drawer = await rig.bench.drawer('drawer');
+    await rig.h.save({
       drawer: {
         connection: {
           kind: 'serial',
@@ -274,13 +243,9 @@ describe('a direct serial cash drawer', () => {
         alertAfterSeconds: 5,
       },
     });
-    await until(async () => (await status()).drawer.state === 'closed', 'drawer closed');
+    await until(async () => (await rig.h.status()).drawer.state === 'closed', 'drawer closed');
 
-    const card = await h.call<PostPaymentOutput>(
-      'payments.post',
-      payment(500, [{ ...CARD, amountCents: 500 }]),
-      h.csr,
-    );
+    const card = await rig.h.pay(500, [{ ...CARD, amountCents: 500 }]);
     expect(card.drawerOpened).toBe(false);
     expect(drawer.emu.opens).toBe(0);
 
@@ -288,13 +253,13 @@ describe('a direct serial cash drawer', () => {
     expect(cash.drawerOpened).toBe(true);
     await until(() => drawer.emu.opens === 1, 'open command at the drawer');
     const open = await until(async () => {
-      const s = await status();
+      const s = await rig.h.status();
       return s.drawer.state === 'open' ? s : null;
     }, 'drawer open');
     expect(open.drawer.leftOpen).toBe(false);
     const left = await until(
       async () => {
-        const s = await status();
+        const s = await rig.h.status();
         return s.drawer.leftOpen ? s : null;
       },
       'drawer left open',
@@ -303,25 +268,25 @@ describe('a direct serial cash drawer', () => {
     expect(left.drawer.detail).toMatch(/left open/);
     // The renderer got the change without asking.
     await until(
-      () => h.events.some((e) => e.name === 'status.changed' && (e.payload as Status).drawer.leftOpen),
+      () => rig.h.events.some((e) => e.name === 'status.changed' && (e.payload as Status).drawer.leftOpen),
       'a pushed status with the alert',
     );
 
     drawer.emu.shut();
-    await until(async () => (await status()).drawer.state === 'closed', 'drawer shut');
+    await until(async () => (await rig.h.status()).drawer.state === 'closed', 'drawer shut');
 
     // The admin's Test opens it too (and is audited).
-    const t = await h.call<DeviceTestResult>('devices.test', { device: 'drawer' }, h.admin);
+    const t = await rig.h.call<DeviceTestResult>('devices.test', { device: 'drawer' }, rig.h.admin);
     expect(t).toMatchObject({ ok: true, message: 'Drawer opened.' });
     await until(() => drawer.emu.opens === 2, 'second open command');
-    const audit = await h.host.ctx.db('audit_log').where('action', 'devices.test.drawer').first();
+    const audit = await rig.h.host.ctx.db('audit_log').where('action', 'devices.test.drawer').first();
     expect(audit).toBeTruthy();
 
     // Unplugged drawer: the kick fails with a reason, the payment does not.
     await drawer.endpoint.unplug();
-    await until(async () => (await status()).drawer.detail?.includes('disconnected'), 'drawer gone');
+    await until(async () => (await rig.h.status()).drawer.detail?.includes('disconnected'), 'drawer gone');
     const blind = await pay(700);
     expect(blind.drawerOpened).toBe(false);
-    await h.save({ drawer: DEFAULT_DEVICE_SETTINGS.drawer });
+    await rig.h.save({ drawer: DEFAULT_DEVICE_SETTINGS.drawer });
   });
 });

@@ -3,34 +3,20 @@
  * of code reaches the renderer as a scan event and is routed by what it is; line noise, partial lines
  * and floods are refused with a message; an unplugged scanner reconnects by itself.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
-import type { PostPaymentOutput, ScanRoute } from '../../../shared/api/contract.js';
+import type { ScanRoute } from '../../../shared/api/contract.js';
 import type { DevicesInfo } from '../../../shared/api/channels/devices.js';
-import type { Status } from '../../../shared/api/status.js';
 import type { SerialScanEvent } from '../../../shared/devices/scan-line.js';
 import { makeBillStub } from '../../../shared/validators/scan.js';
-import {
-  DeviceBench,
-  type EmulatedDevice,
-  type ScannerEmulator,
-} from '../../support/device-emulator/index.js';
-import {
-  DEFAULT_DEVICE_SETTINGS,
-  payment,
-  serial,
-  startDeviceHost,
-  until,
-  type DeviceHost,
-} from '../../support/device-host.js';
+import type { EmulatedDevice, ScannerEmulator } from '../../support/device-emulator/index.js';
+import { DEFAULT_DEVICE_SETTINGS, deviceRig, serial, until } from '../../support/device-host.js';
 
-let bench: DeviceBench;
 let scanner: EmulatedDevice<ScannerEmulator>;
-let h: DeviceHost;
+const rig = deviceRig();
 
-const status = (): Promise<Status> => h.call<Status>('status.get', {}, h.csr);
 const scans = (): SerialScanEvent[] =>
-  h.events.filter((e) => e.name === 'scanner.scan').map((e) => e.payload as SerialScanEvent);
+  rig.h.events.filter((e) => e.name === 'scanner.scan').map((e) => e.payload as SerialScanEvent);
 
 /** Waits for the next scan event after the `n` seen so far. */
 async function nextScan(n: number, timeoutMs = 3000): Promise<SerialScanEvent> {
@@ -44,30 +30,23 @@ async function scanAndRoute(code: string): Promise<ScanRoute> {
   expect(ev).toMatchObject({ kind: 'code', code });
   if (ev.kind !== 'code') throw new Error('refused');
   // The renderer routes a serial scan exactly like a wedge scan: through scan.resolve.
-  return h.call<ScanRoute>('scan.resolve', { code: ev.code }, h.csr);
+  return rig.h.call<ScanRoute>('scan.resolve', { code: ev.code }, rig.h.csr);
 }
 
 async function useScanner(suffix: 'crlf' | 'cr' | 'none' = 'crlf'): Promise<void> {
-  await h.save({
+  await rig.h.save({
     scanner: {
       ...DEFAULT_DEVICE_SETTINGS.scanner,
       suffix,
       connection: { kind: 'serial', serial: serial(scanner.path, { baudRate: 9600 }) },
     },
   });
-  await until(async () => (await status()).scanner.state === 'ready', 'scanner ready');
+  await until(async () => (await rig.h.status()).scanner.state === 'ready', 'scanner ready');
 }
 
 beforeAll(async () => {
-  bench = new DeviceBench();
-  scanner = await bench.scanner();
-  h = await startDeviceHost();
+  scanner = await rig.bench.scanner();
   await useScanner();
-});
-
-afterAll(async () => {
-  await h?.close();
-  await bench?.close();
 });
 
 describe('routing of each code type from the serial scanner', () => {
@@ -81,11 +60,7 @@ describe('routing of each code type from the serial scanner', () => {
   });
 
   it('a receipt number opens that receipt', async () => {
-    const out = await h.call<PostPaymentOutput>(
-      'payments.post',
-      payment(1000, [{ type: 'cash', amountCents: 1000 }]),
-      h.csr,
-    );
+    const out = await rig.h.pay(1000, [{ type: 'cash', amountCents: 1000 }]);
     expect(await scanAndRoute(out.payment.receiptNumber)).toEqual({
       kind: 'receipt',
       receiptNumber: out.payment.receiptNumber,
@@ -111,7 +86,7 @@ describe('routing of each code type from the serial scanner', () => {
     const r1 = await scanAndRoute(wrong);
     expect(r1).toMatchObject({ kind: 'unknown' });
     if (r1.kind === 'unknown') expect(r1.message).toMatch(/check digit/);
-    const r2 = await h.reply('scan.resolve', { code: makeBillStub('9999999999', 100) }, h.csr);
+    const r2 = await rig.h.reply('scan.resolve', { code: makeBillStub('9999999999', 100) }, rig.h.csr);
     expect(r2.ok).toBe(false);
     if (!r2.ok) expect(r2.error.message).toMatch(/No account 9999999999/);
     const r3 = await scanAndRoute('12345');
@@ -121,10 +96,14 @@ describe('routing of each code type from the serial scanner', () => {
 
   it('the Devices screen shows the last scan and what it means', async () => {
     await scanAndRoute(makeBillStub('1000042517', 7345));
-    const { info } = await h.call<{ info: DevicesInfo }>('devices.info', {}, h.admin);
+    const { info } = await rig.h.call<{ info: DevicesInfo }>('devices.info', {}, rig.h.admin);
     expect(info.lastScan).toMatchObject({ code: makeBillStub('1000042517', 7345) });
     expect(info.lastScan?.meaning).toMatch(/Bill stub: account 1000042517, \$73\.45 due/);
-    const t = await h.call<{ ok: boolean; message: string }>('devices.test', { device: 'scanner' }, h.admin);
+    const t = await rig.h.call<{ ok: boolean; message: string }>(
+      'devices.test',
+      { device: 'scanner' },
+      rig.h.admin,
+    );
     expect(t).toMatchObject({ ok: true });
     expect(t.message).toMatch(/Last scan: A1000042517/);
   });
@@ -202,7 +181,7 @@ describe('unplug and replug', () => {
     await new Promise((r) => setTimeout(r, 100));
     await scanner.endpoint.unplug();
     const off = await until(async () => {
-      const s = await status();
+      const s = await rig.h.status();
       return s.scanner.state === 'offline' ? s : null;
     }, 'scanner offline');
     expect(off.scanner.detail).toMatch(/disconnected|No port/);
@@ -211,16 +190,12 @@ describe('unplug and replug', () => {
     expect(dropped.kind).toBe('rejected');
 
     // Meanwhile the counter takes payments.
-    const out = await h.call<PostPaymentOutput>(
-      'payments.post',
-      payment(900, [{ type: 'cash', amountCents: 900 }]),
-      h.csr,
-    );
+    const out = await rig.h.pay(900, [{ type: 'cash', amountCents: 900 }]);
     expect(out.payment.amountCents).toBe(900);
 
     await new Promise((r) => setTimeout(r, 600)); // a few failed reconnect attempts (backoff)
     await scanner.endpoint.replug();
-    await until(async () => (await status()).scanner.state === 'ready', 'scanner reconnected', 8000);
+    await until(async () => (await rig.h.status()).scanner.state === 'ready', 'scanner reconnected', 8000);
     expect((await scanAndRoute(makeBillStub('1000042517', 7345))).kind).toBe('account');
   });
 });

@@ -24,23 +24,19 @@ import {
   call,
   enrollCounter,
   outboxCounts,
+  FAST_SYNC,
   paymentInput,
-  seedServer,
   signedIn,
-  startServer,
+  startSqliteServer,
   waitFor,
   type RunningServer,
 } from '../../support/sync-server.js';
-
-const FAST = { backoff: { baseMs: 50, capMs: 300 }, pullIntervalMs: 3_600_000, requestTimeoutMs: 5_000 };
 
 let dir: string;
 let s: RunningServer;
 beforeAll(async () => {
   dir = tempDir('countertop-anchor-');
-  const db = { client: 'sqlite' as const, filename: path.join(dir, 'server.db') };
-  await seedServer(db, 30);
-  s = await startServer(db);
+  s = await startSqliteServer(dir, 30);
 });
 afterAll(async () => {
   await s.stop().catch(() => undefined);
@@ -54,7 +50,7 @@ async function syncedCounter(
   n: number,
 ): Promise<{ dataDir: string; terminalId: string; onScreen: OnScreen }> {
   const dataDir = path.join(dir, name);
-  const h: CounterHost = await startTestHost({ dataDir, demo: { count: 30 }, server: FAST });
+  const h: CounterHost = await startTestHost({ dataDir, demo: { count: 30 }, server: FAST_SYNC });
   try {
     await enrollCounter(h, s.db, s.url);
     const csr = await signInWithTill(h);

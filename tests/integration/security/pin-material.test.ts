@@ -13,23 +13,14 @@ import { checkPin, hashPin } from '../../../shared/node/pin-verifier.js';
 import { newPinProblem } from '../../../shared/validators/pin.js';
 import { createEnrollmentCode } from '../../../server/src/domain/enroll.js';
 import { startTestHost, tempDir } from '../../support/counter.js';
-import {
-  call,
-  seedServer,
-  signedIn,
-  startServer,
-  waitFor,
-  type RunningServer,
-} from '../../support/sync-server.js';
+import { call, signedIn, startSqliteServer, waitFor, type RunningServer } from '../../support/sync-server.js';
 
 const dir = tempDir('countertop-pins-');
 const ADMIN = 'admin-secret-for-tests';
 let s: RunningServer;
 
 beforeAll(async () => {
-  const db = { client: 'sqlite' as const, filename: path.join(dir, 'server.db') };
-  await seedServer(db, 3, 1);
-  s = await startServer(db, { config: { adminToken: ADMIN, pinMinLength: 6 } });
+  s = await startSqliteServer(dir, 3, { months: 1, config: { adminToken: ADMIN, pinMinLength: 6 } });
 });
 afterAll(async () => {
   await s.stop();

@@ -98,12 +98,7 @@ describe.each([
               else reused.push(payload.transactionId);
               return event(seq, 'payment.posted', payload, v7());
             });
-            const reply = await s.server.app.inject({
-              method: 'POST',
-              url: '/v1/sync/push',
-              headers: { authorization: `Bearer ${t.token}` },
-              payload: { terminalId: t.terminalId, events },
-            });
+            const reply = await s.pushReply(t, events);
             // A whole push may be refused (another branch's events: 403), never with a server error.
             expect(reply.statusCode, reply.body).toBeLessThan(500);
             if (reply.statusCode !== 200) {
