@@ -27,7 +27,8 @@ const load = () => getConfig(root, path.join(root, 'electron-builder.yml'), null
 describe('electron-builder.yml', () => {
   it('passes electron-builder’s schema', async () => {
     await expect(validateConfiguration(await load(), new DebugLogger(false))).resolves.toBeUndefined();
-  });
+    // Loading electron-builder and its JSON schema takes seconds on a busy two-core machine.
+  }, 60_000);
 
   it('flips the fuses: no run-as-node, NODE_OPTIONS or --inspect; the app only from a checked asar', async () => {
     expect((await load()).electronFuses).toEqual({
