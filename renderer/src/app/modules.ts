@@ -76,7 +76,7 @@ export const keyDecls: readonly KeyDecl[] = (() => {
 
 /** The declaration that takes this key press on this screen, if the shell takes it. */
 export function keyFor(
-  e: Pick<KeyboardEvent, 'key' | 'ctrlKey'>,
+  e: Pick<KeyboardEvent, 'key' | 'ctrlKey'> & { altKey?: boolean },
   screen: Screen,
 ): (KeyDecl & { perform(): void }) | undefined {
   return keyDecls.find(
