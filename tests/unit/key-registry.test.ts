@@ -72,6 +72,7 @@ describe('key registry', () => {
       'F12',
       'Ctrl+S',
       'Ctrl+L',
+      'Alt+A',
       'Esc',
       'Enter',
     ]);
