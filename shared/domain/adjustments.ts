@@ -11,6 +11,7 @@
 import { z } from 'zod';
 
 import { formatCents, type Cents } from '../money.js';
+import { daysInMonth } from './dates.js';
 import { isIsoMonth, roundDiv, type RoundMode } from './deposits/internal.js';
 import type { JournalLine } from './tenders.js';
 
@@ -85,14 +86,9 @@ export function adjustmentLimit(reason: AdjustmentReason, role: Role, amountCent
   };
 }
 
-function isLeapYear(year: number): boolean {
-  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-}
-
+/** Days in a month given as 'YYYY-MM'. */
 export function daysInMonthOf(month: string): number {
-  const y = Number(month.slice(0, 4));
-  const m = Number(month.slice(5, 7));
-  return [31, isLeapYear(y) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1] ?? 0;
+  return daysInMonth(Number(month.slice(0, 4)), Number(month.slice(5, 7)));
 }
 
 export type OutageInput = {

@@ -59,8 +59,11 @@ export type BackBillCharge = z.infer<typeof BackBillChargeSchema>;
 export type BackBillContext = {
   /** Today ('YYYY-MM-DD'). */
   today: string;
-  /** The customer's average monthly bill, in cents (the cap's base). */
-  averageMonthlyBillCents: Cents;
+  /**
+   * The customer's recent bills (the cap's base): their sum and how many. The average is kept as the
+   * exact ratio sum ÷ count; only the cap it gives is rounded, once.
+   */
+  bills: { sumCents: Cents; count: number };
   /** The regular monthly bill the installment is added to (the cap on bill + installment); the average when absent. */
   currentBillCents?: Cents;
   /** Due date of the first installment ('YYYY-MM-DD'); the rest follow monthly on the same day. */
@@ -136,8 +139,12 @@ export function backBillPlan(
 ): BackBillResult {
   if (!isIsoDate(context.today) || !isIsoDate(context.firstDueDate))
     return refuse('context', 'Today and the first due date must be dates (YYYY-MM-DD).');
-  if (!Number.isSafeInteger(context.averageMonthlyBillCents) || context.averageMonthlyBillCents < 0)
-    return refuse('context', 'The average monthly bill must be whole cents, zero or more.');
+  const { sumCents: billsSum, count: billCount } = context.bills;
+  if (!Number.isSafeInteger(billsSum) || billsSum < 0 || !Number.isSafeInteger(billCount) || billCount < 0)
+    return refuse(
+      'context',
+      'The bills the average is taken over must be whole cents and a count, zero or more.',
+    );
   if (context.firstDueDate < context.today)
     return refuse('context', 'The first installment cannot fall due before today.');
   if (charges.length === 0) return refuse('no_charges', 'Enter at least one under-billed charge.');
@@ -207,14 +214,28 @@ export function backBillPlan(
   let capCents: Cents | null = null;
   if (policy.cap) {
     const pct = parseRatio(policy.cap.percentOfAverageBill);
-    // Exact: average × pct ÷ 100, rounded DOWN once (a cap is a ceiling: never let it grow by rounding).
-    const ofAverage = Number((BigInt(context.averageMonthlyBillCents) * pct.n) / (pct.d * 100n));
-    const bill = context.currentBillCents ?? context.averageMonthlyBillCents;
-    capCents = policy.cap.basis === 'installment' ? ofAverage : ofAverage - bill;
+    // Exact: (sum ÷ count) × pct ÷ 100 [− the bill], one ratio, rounded DOWN once (a cap is a ceiling:
+    // never let it grow by rounding). No bills: an average of zero.
+    const count = BigInt(Math.max(billCount, 1));
+    const den = count * pct.d * 100n;
+    const ofAverageNum = BigInt(billsSum) * pct.n;
+    // The bill the installment is added to: the current bill, or the (exact) average itself.
+    const billNum =
+      context.currentBillCents !== undefined
+        ? BigInt(context.currentBillCents) * den
+        : BigInt(billsSum) * pct.d * 100n;
+    const floorDiv = (n: bigint): bigint => (n >= 0n ? n / den : -((-n + den - 1n) / den));
+    const ofAverage = Number(floorDiv(ofAverageNum));
+    capCents = Number(floorDiv(policy.cap.basis === 'installment' ? ofAverageNum : ofAverageNum - billNum));
+    const average = `${money(billsSum)} ÷ ${plural(billCount, 'bill')}`;
+    const bill =
+      context.currentBillCents !== undefined
+        ? money(context.currentBillCents)
+        : `the average bill (${average})`;
     const capWorking =
       policy.cap.basis === 'installment'
-        ? `cap: ${policy.cap.percentOfAverageBill}% of the average bill ${money(context.averageMonthlyBillCents)} = ${money(capCents)} per installment (rounded down)`
-        : `cap: bill + installment ≤ ${policy.cap.percentOfAverageBill}% of the average bill ${money(context.averageMonthlyBillCents)} = ${money(ofAverage)}; less the bill ${money(bill)} leaves ${money(capCents)} per installment`;
+        ? `cap: ${policy.cap.percentOfAverageBill}% of the average bill (${average}) = ${money(capCents)} per installment (rounded down once)`
+        : `cap: bill + installment ≤ ${policy.cap.percentOfAverageBill}% of the average bill (${average}) ≈ ${money(ofAverage)}; less ${bill} leaves ${money(capCents)} per installment (exact, rounded down once)`;
     if (capCents <= 0)
       return refuse('cap', `The installment cap leaves no room: ${capWorking}. Refer the plan to billing.`, [
         ...working,

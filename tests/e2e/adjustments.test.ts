@@ -1,15 +1,17 @@
 /**
  * Adjustments and back billing in a real Chromium against the real browser host and SQLite counter:
  * a CSR's outage credit over the CSR limit asks for a supervisor, then posts and shows on the account
- * as pending; a supervisor's back-billing plan shows its working, its letter and its installments.
+ * as pending (the supervisor's ID field takes the focus, in view); a supervisor's back-billing plan
+ * shows its working, its letter (brought into view) and its installments.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { pdfText } from '../support/pdf.js';
 import {
-  launchChromium,
-  openCounterPage,
+  closeAll,
+  openAccount as openAccountByNumber,
+  openInChromium,
   openTillInUi,
   screenshot,
   signIn,
@@ -23,12 +25,16 @@ let page: Page;
 let account: string;
 let lineId: string;
 
+/** Whether the element is wholly inside the window (the CSR sees it without scrolling). */
+async function inView(testId: string): Promise<boolean> {
+  return page.getByTestId(testId).evaluate((el) => {
+    const r = el.getBoundingClientRect();
+    return r.top >= 0 && r.bottom <= window.innerHeight;
+  });
+}
+
 async function openAccount(): Promise<void> {
-  await page.keyboard.press('F1');
-  await page.getByTestId('search').fill(account);
-  await page.getByTestId('result').first().waitFor();
-  await page.keyboard.press('Enter');
-  await page.getByTestId('payment').waitFor();
+  await openAccountByNumber(page, account);
   await page.keyboard.press('Alt+a');
   await page.getByTestId('adjustments').waitFor();
 }
@@ -49,13 +55,11 @@ beforeAll(async () => {
     .first('b.account_number', 'l.id')) as { account_number: string; id: number };
   account = row.account_number;
   lineId = String(row.id);
-  browser = await launchChromium();
-  page = await openCounterPage(browser, counter.web);
+  ({ browser, page } = await openInChromium(counter));
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await counter?.close();
+  await closeAll(browser, counter);
 });
 
 describe('adjustments', () => {
@@ -74,9 +78,15 @@ describe('adjustments', () => {
     await page.getByTestId('approval').waitFor();
     expect(await page.getByTestId('adj-error').textContent()).toMatch(/supervisor must approve/);
     expect(await counter.host.ctx.db('adjustments').count({ n: '*' }).first()).toMatchObject({ n: 0 });
+    // The supervisor types at once: the ID field has the focus and the fields are in view.
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid')))
+      .toBe('approval-id');
+    expect(await inView('approval')).toBe(true);
     await screenshot(page, 'adj-02-needs-supervisor');
-    await page.getByTestId('approval-id').fill('2001');
-    await page.getByTestId('approval-pin').fill('2468');
+    await page.keyboard.type('2001');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('2468');
     await page.keyboard.press('Enter');
     await page.getByTestId('adj-posted').waitFor();
     const row = page.getByTestId('adj-row').first();
@@ -106,6 +116,16 @@ describe('adjustments', () => {
     const letter = (await page.getByTestId('bb-letter').textContent()) ?? '';
     expect(letter).toMatch(/Installment 8 due .*: \$9\.37/);
     await expect.poll(() => page.getByTestId('bb-installment').count()).toBe(8);
+    await expect
+      .poll(() => page.getByTestId('bb-letter').evaluate((el) => el.getBoundingClientRect().top))
+      .toBeGreaterThanOrEqual(0);
+    await expect
+      .poll(() =>
+        page
+          .getByTestId('bb-letter')
+          .evaluate((el) => el.getBoundingClientRect().top < window.innerHeight / 2),
+      )
+      .toBe(true);
     await screenshot(page, 'adj-05-letter');
     const file = /saved as (\S+\.pdf)/.exec(letter)?.[1] ?? '';
     expect(await pdfText(file)).toMatch(/Second line never billed: 2026-03 to 2026-08 at \$12\.50 a month/);

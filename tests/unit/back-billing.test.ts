@@ -26,7 +26,7 @@ const BASE: BackBillPolicy = {
   notDisconnectable: true,
   noLateFees: true,
 };
-const CTX = { today: '2026-11-25', averageMonthlyBillCents: 8000, firstDueDate: '2026-12-20' };
+const CTX = { today: '2026-11-25', bills: { sumCents: 8000, count: 1 }, firstDueDate: '2026-12-20' };
 
 const charge = (
   fromMonth: string,
@@ -91,13 +91,36 @@ describe('plan length', () => {
       from: 'cap',
       amounts: Array<number>(12).fill(2500),
     },
+    // The average is not rounded before the cap: three bills of 33.33, 33.34, 33.34 = 100.01.
+    // Exact: 10001 ÷ 3 × 50 ÷ 100 = 500050 ÷ 300 = 1666.83… → 16.66 (rounded down once). Rounding the
+    // average first (33.34) would give 16.67, and Oct × 50.01 ÷ 16.67 = 3 exactly; ÷ 16.66 = 3.0018 → 4
+    // installments: 5001 ÷ 4 = 1250 r 1, the extra cent on the first.
+    {
+      name: 'from a cap on the exact average of several bills (rounded once, at the cap)',
+      policy: { ...BASE, cap: { percentOfAverageBill: '50', basis: 'installment' as const } },
+      charges: [charge('2026-10', '2026-10', 5001)],
+      ctx: { bills: { sumCents: 10001, count: 3 } },
+      from: 'cap',
+      amounts: [1251, 1250, 1250, 1250],
+    },
+    // Bill + installment on the exact average: 150 % of (10001 ÷ 3) less the 30.00 bill
+    // = (10001 × 150 − 3000 × 300) ÷ 300 = (1500150 − 900000) ÷ 300 = 2000.5 → 20.00 (down once).
+    // Oct × 60.01 ÷ 20.00 = 3.0005 → 4 installments: 6001 ÷ 4 = 1500 r 1.
+    {
+      name: 'from the cap on bill + installment, exact average, rounded once',
+      policy: { ...BASE, cap: { percentOfAverageBill: '150', basis: 'bill_plus_installment' as const } },
+      charges: [charge('2026-10', '2026-10', 6001)],
+      ctx: { bills: { sumCents: 10001, count: 3 }, currentBillCents: 3000 },
+      from: 'cap',
+      amounts: [1501, 1500, 1500, 1500],
+    },
     // Cap rounded down once: 33.3 % of 77.77 = 7777 × 333 ÷ 1000 = 2589.741 → 25.89.
     // 100.00 (Oct × 100.00, span 1) ÷ 25.89 = 3.86 → 4 installments of 25.00.
     {
       name: 'from a cap with an inexact percentage',
       policy: { ...BASE, cap: { percentOfAverageBill: '33.3', basis: 'installment' as const } },
       charges: [charge('2026-10', '2026-10', 10000)],
-      ctx: { averageMonthlyBillCents: 7777 },
+      ctx: { bills: { sumCents: 7777, count: 1 } },
       from: 'cap',
       amounts: [2500, 2500, 2500, 2500],
     },
@@ -197,7 +220,7 @@ describe('properties', () => {
             minLength: { span: true, age },
             cap: pct === null ? null : { percentOfAverageBill: String(pct), basis: 'installment' },
           };
-          const r = backBillPlan(policy, charges, { ...CTX, averageMonthlyBillCents: avg });
+          const r = backBillPlan(policy, charges, { ...CTX, bills: { sumCents: avg, count: 1 } });
           if (!r.ok) return r.rule === 'cap' || r.rule === 'max_length';
           const cents = r.plan.installments.map((i) => i.cents);
           expect(addCents(...cents)).toBe(r.plan.totalCents);

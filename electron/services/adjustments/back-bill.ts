@@ -27,18 +27,21 @@ export type PostBackBillInput = ChannelParsedInput<'backBilling.post'>;
 export const BACK_BILL_CATEGORY = 'back_billing';
 
 /**
- * The average of the account's bills over the last 12 bill dates, rounded half up to the cent: the
- * figure the customer sees on the letter (the cap's percentage of it is then rounded down once).
+ * The account's last 12 bills: their sum and count (the installment cap takes the exact average from
+ * them and rounds once), and the average rounded half up to the cent, which is only shown.
  */
-export async function averageMonthlyBill(db: Knex, accountNumber: string): Promise<number> {
+export async function recentBills(
+  db: Knex,
+  accountNumber: string,
+): Promise<{ sumCents: number; count: number; averageCents: number }> {
   const bills = (await db('bills')
     .where('account_number', accountNumber)
     .orderBy('bill_date', 'desc')
     .limit(12)
     .select('total_cents')) as { total_cents: number }[];
-  if (bills.length === 0) return 0;
-  const sum = bills.reduce((a, b) => a + Number(b.total_cents), 0);
-  return Math.floor((2 * sum + bills.length) / (2 * bills.length));
+  const sumCents = bills.reduce((a, b) => a + Number(b.total_cents), 0);
+  const count = bills.length;
+  return { sumCents, count, averageCents: count ? Math.floor((2 * sumCents + count) / (2 * count)) : 0 };
 }
 
 function policyOf(policies: Policies, jurisdiction: string): BackBillPolicy {
@@ -59,10 +62,11 @@ async function planFor(
   today: string,
 ): Promise<{ result: ReturnType<typeof backBillPlan>; policy: BackBillPolicy; average: number }> {
   const policy = policyOf(policies, input.jurisdiction);
-  const average = await averageMonthlyBill(db, input.accountNumber);
+  const bills = await recentBills(db, input.accountNumber);
+  const average = bills.averageCents;
   const result = backBillPlan(policy, input.charges, {
     today,
-    averageMonthlyBillCents: average,
+    bills: { sumCents: bills.sumCents, count: bills.count },
     firstDueDate: input.firstDueDate ?? addMonthsClamped(today, 1),
   });
   return { result, policy, average };

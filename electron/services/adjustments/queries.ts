@@ -13,7 +13,7 @@ import type { BackBillCharge, BackBillPlan } from '../../../shared/domain/back-b
 import { addCents } from '../../../shared/money.js';
 import { effectiveOpenItems, getAccountRow, openItemFlags } from '../accounts/accounts.js';
 import type { ServiceContext } from '../context.js';
-import { averageMonthlyBill } from './back-bill.js';
+import { recentBills } from './back-bill.js';
 import { letterFile, letterLines, writeLetterPdf } from './letter.js';
 import { loadPolicies } from './policies.js';
 
@@ -159,7 +159,7 @@ export async function accountAdjustments(ctx: ServiceContext, accountNumber: str
         notDisconnectable: flags.notDisconnectable.has(i.id),
         pending: !flags.inReplica.has(i.id),
       })),
-    averageMonthlyBillCents: await averageMonthlyBill(db, accountNumber),
+    averageMonthlyBillCents: (await recentBills(db, accountNumber)).averageCents,
     adjustments: await adjustmentViews(db, (q) => q.where('j.account_number', accountNumber)),
     backBills: await backBillViews(db, accountNumber),
     today: ctx.clock.today(),

@@ -4,7 +4,7 @@
  * supervisor's ID and PIN); back billing for a supervisor (charges, the plan with its working, the
  * letter); the day's adjustments by reason (supervisor). Alt+1/2/3 switch; Enter posts; Esc goes back.
  */
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 
 import { outageCredit } from '../../../../shared/domain/adjustments.js';
 import { formatCents } from '../../../../shared/money.js';
@@ -12,6 +12,29 @@ import { ApprovalFields } from '../../components/ApprovalFields.js';
 import { Field } from '../../components/Field.js';
 import { useSession } from '../../stores/session.js';
 import { useAdjustments } from './store.js';
+
+/**
+ * What the CSR must act on or read next, brought into view when it appears: scrolled to the middle
+ * of the screen (clear of the toast at the bottom), its first field focused when it has one.
+ */
+function Reveal({
+  children,
+  focus = false,
+  block = 'center',
+}: {
+  children: React.ReactNode;
+  focus?: boolean;
+  block?: ScrollLogicalPosition;
+}): React.JSX.Element {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    el.scrollIntoView({ block, behavior: 'instant' });
+    if (focus) el.querySelector<HTMLInputElement>('input')?.focus();
+  }, [focus, block]);
+  return <div ref={ref}>{children}</div>;
+}
 
 const money = (c: number): string => formatCents(c, { symbol: true });
 
@@ -133,13 +156,15 @@ function AdjustForm(): React.JSX.Element {
         error={s.errors.memo}
       />
       {s.needsApproval && (
-        <ApprovalFields
-          value={draft.approval}
-          onChange={(approval) => s.edit({ approval })}
-          errors={s.errors}
-          onEnter={() => void s.post()}
-          label="Over your limit: supervisor approval"
-        />
+        <Reveal focus>
+          <ApprovalFields
+            value={draft.approval}
+            onChange={(approval) => s.edit({ approval })}
+            errors={s.errors}
+            onEnter={() => void s.post()}
+            label="Over your limit: supervisor approval"
+          />
+        </Reveal>
       )}
       <button type="button" data-testid="adj-post" onClick={() => void s.post()}>
         Enter Post adjustment
@@ -280,12 +305,17 @@ function BackBill(): React.JSX.Element {
         Enter {s.preview?.ok ? 'Bill it and print the letter' : 'Work out the plan'}
       </button>
       {s.letter && (
-        <div className="letter" data-testid="bb-letter">
-          <h3>Letter (saved as {s.letter.file})</h3>
-          {s.letter.lines.map((l, i) => (
-            <p key={i}>{l}</p>
-          ))}
-        </div>
+        <Reveal block="start">
+          <div className="letter" data-testid="bb-letter">
+            <h3>Letter to the customer</h3>
+            <p>
+              <small>PDF saved as {s.letter.file}</small>
+            </p>
+            {s.letter.lines.map((l, i) => (
+              <p key={i}>{l}</p>
+            ))}
+          </div>
+        </Reveal>
       )}
     </div>
   );
