@@ -108,6 +108,7 @@ export default tseslint.config(
                 '**/services/till/**',
                 '**/services/deposits/**',
                 '**/services/equipment/**',
+                '**/services/adjustments/**',
                 '**/services/ledger/payments*',
               ],
               message: 'The kernel names no capability: capabilities plug into it.',
@@ -148,7 +149,12 @@ export default tseslint.config(
             },
             {
               // The till policy's type is the host's configuration; its values stay in the module.
-              group: ['**/services/till/**', '**/services/deposits/**', '**/services/equipment/**'],
+              group: [
+                '**/services/till/**',
+                '**/services/deposits/**',
+                '**/services/equipment/**',
+                '**/services/adjustments/**',
+              ],
               allowTypeImports: true,
               message: 'The host names no capability: capabilities plug in through capabilities.ts.',
             },

@@ -6,6 +6,7 @@
 import type { Channel } from '../../shared/api/contract.js';
 import type { ZParts } from '../services/till/till.js';
 import type { ChannelsOf } from './capability.js';
+import { adjustmentsModule } from './handlers/adjustments.js';
 import { coreModule } from './handlers/core.js';
 import { depositsModule } from './handlers/deposits.js';
 import { devicesModule } from './handlers/devices.js';
@@ -20,6 +21,7 @@ export const counterModules = [
   tillModule,
   equipmentModule,
   depositsModule,
+  adjustmentsModule,
 ] as const;
 
 /** The Z report's capability lines and transaction-kind words, gathered from the list. */

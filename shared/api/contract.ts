@@ -19,6 +19,7 @@ import {
 import { SerialScanEventSchema } from '../devices/scan-line.js';
 import { PrepayReasonSchema } from '../domain/overpay.js';
 import type { ChannelGroup } from './channel.js';
+import { adjustmentChannels } from './channels/adjustments.js';
 import { deviceChannels, DevicesInfoSchema } from './channels/devices.js';
 import { depositChannels } from './channels/deposits.js';
 import { equipmentChannels } from './channels/equipment.js';
@@ -158,6 +159,7 @@ export const contract = {
   ...tillChannels,
   ...equipmentChannels,
   ...depositChannels,
+  ...adjustmentChannels,
 } as const satisfies ChannelGroup;
 
 export type Contract = typeof contract;

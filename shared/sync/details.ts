@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 
+import { AdjustmentDetailSchema } from './adjustments.js';
 import { DepositDetailSchema } from './deposits.js';
 import { EquipmentDetailSchema } from './equipment.js';
 import { PaymentDetailSchema } from './payments.js';
@@ -15,6 +16,7 @@ export const LedgerDetailSchema = z.discriminatedUnion('capability', [
   TillDetailSchema,
   DepositDetailSchema,
   EquipmentDetailSchema,
+  AdjustmentDetailSchema,
 ]);
 export type LedgerDetail = z.infer<typeof LedgerDetailSchema>;
 export type Capability = LedgerDetail['capability'];

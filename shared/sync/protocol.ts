@@ -205,6 +205,8 @@ export const OpenItemDataSchema = z.object({
   category: z.string(),
   dueDate: IsoDate,
   openCents: CentsSchema,
+  /** Not grounds for disconnection (collections leaves it out); absent = false. */
+  notDisconnectable: z.boolean().optional(),
 });
 export type OpenItemData = z.infer<typeof OpenItemDataSchema>;
 

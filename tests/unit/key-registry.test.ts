@@ -7,7 +7,7 @@ import fs from 'node:fs';
 
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 
-import type { KeyDecl } from '../../renderer/src/app/module.js';
+import { keyMatches, type KeyDecl } from '../../renderer/src/app/module.js';
 import type { keyFor as KeyFor } from '../../renderer/src/app/modules.js';
 
 let keyDecls: readonly KeyDecl[];
@@ -72,6 +72,7 @@ describe('key registry', () => {
       'F12',
       'Ctrl+S',
       'Ctrl+L',
+      'Alt+A',
       'Esc',
       'Enter',
     ]);
@@ -88,5 +89,16 @@ describe('key registry', () => {
     expect(keyFor(press('s'), 'lookup')).toBeUndefined();
     expect(keyFor(press('Enter'), 'lookup')).toBeUndefined();
     expect(keyFor(press('l', true), 'deposit')?.key).toBe('Ctrl+L');
+  });
+
+  it('tells Ctrl and Alt chords apart: a declared Ctrl key never answers Alt, nor with both held', () => {
+    expect(keyMatches({ key: 'Alt+A' }, { key: 'a', ctrlKey: false, altKey: true })).toBe(true);
+    expect(keyMatches({ key: 'Alt+A' }, { key: 'A', ctrlKey: false, altKey: true })).toBe(true);
+    expect(keyMatches({ key: 'Alt+A' }, { key: 'a', ctrlKey: false, altKey: false })).toBe(false);
+    expect(keyMatches({ key: 'Alt+A' }, { key: 'a', ctrlKey: true, altKey: true })).toBe(false);
+    expect(keyMatches({ key: 'Ctrl+S' }, { key: 's', ctrlKey: false, altKey: true })).toBe(false);
+    expect(keyMatches({ key: 'Ctrl+S' }, { key: 's', ctrlKey: true, altKey: true })).toBe(false);
+    expect(keyMatches({ key: 'Ctrl+S' }, { key: 's', ctrlKey: true })).toBe(true);
+    expect(keyFor({ key: 's', ctrlKey: false, altKey: true }, 'lookup')).toBeUndefined();
   });
 });

@@ -152,16 +152,72 @@ export async function getAccountRow(
 const NOT_IN_REPLICA = (accountSql: string): string =>
   `(t.server_version IS NULL OR t.server_version > COALESCE((SELECT ra.version FROM accounts ra WHERE ra.account_number = ${accountSql}), 0))`;
 
-/** Open items with what this terminal already allocated to them (not yet confirmed by the server). */
+/**
+ * Open items with what this terminal already allocated to them (not yet confirmed by the server), and
+ * the items a posting here created (`addPendingOpenItems`) until the replica has them: any capability
+ * can add an item (a debit on the account, charges billed in installments) that is payable at once.
+ */
 export async function effectiveOpenItems(db: Knex, accountNumber: string): Promise<OpenItem[]> {
+  const taken = `COALESCE((SELECT SUM(al.cents) FROM allocations al JOIN transactions t ON t.id = al.transaction_id
+          WHERE al.item_id = o.id AND ${NOT_IN_REPLICA('o.account_number')}), 0)`;
   const rows = (await db.raw(
-    `SELECT o.id, o.category, o.due_date, o.open_cents - COALESCE((
-         SELECT SUM(al.cents) FROM allocations al JOIN transactions t ON t.id = al.transaction_id
-          WHERE al.item_id = o.id AND ${NOT_IN_REPLICA('o.account_number')}), 0) AS open_cents
-       FROM open_items o WHERE o.account_number = ?`,
-    [accountNumber],
+    `SELECT o.id, o.category, o.due_date, o.open_cents - ${taken} AS open_cents
+       FROM open_items o WHERE o.account_number = ?
+     UNION ALL
+     SELECT o.id, o.category, o.due_date, o.open_cents - ${taken} AS open_cents
+       FROM pending_open_items o JOIN transactions t ON t.id = o.transaction_id
+      WHERE o.account_number = ? AND NOT EXISTS (SELECT 1 FROM open_items r WHERE r.id = o.id)
+        AND ${NOT_IN_REPLICA('o.account_number')}`,
+    [accountNumber, accountNumber],
   )) as { id: string; category: string; due_date: string; open_cents: number }[];
   return rows.map((r) => ({ id: r.id, category: r.category, dueDate: r.due_date, openCents: r.open_cents }));
+}
+
+export type NewOpenItem = OpenItem & { notDisconnectable?: boolean };
+
+/**
+ * Open items a posting creates, written in its transaction: payable here at once (effectiveOpenItems),
+ * until the replica holds the server's copy of them.
+ */
+export async function addPendingOpenItems(
+  trx: Knex.Transaction,
+  transactionId: string,
+  accountNumber: string,
+  items: readonly NewOpenItem[],
+): Promise<void> {
+  if (items.length === 0) return;
+  await trx('pending_open_items').insert(
+    items.map((i) => ({
+      id: i.id,
+      transaction_id: transactionId,
+      account_number: accountNumber,
+      category: i.category,
+      due_date: i.dueDate,
+      open_cents: i.openCents,
+      not_disconnectable: i.notDisconnectable ? 1 : 0,
+    })),
+  );
+}
+
+/** The account's open items (replica or pending) that are not grounds for disconnection, and which items are still pending. */
+export async function openItemFlags(
+  db: Knex,
+  accountNumber: string,
+): Promise<{ notDisconnectable: Set<string>; inReplica: Set<string> }> {
+  const replica = (await db('open_items')
+    .where('account_number', accountNumber)
+    .select('id', 'not_disconnectable')) as { id: string; not_disconnectable: number }[];
+  const pending = (await db('pending_open_items')
+    .where({ account_number: accountNumber, not_disconnectable: 1 })
+    .select('id')) as { id: string }[];
+  const inReplica = new Set(replica.map((r) => r.id));
+  return {
+    notDisconnectable: new Set([
+      ...replica.filter((r) => r.not_disconnectable === 1).map((r) => r.id),
+      ...pending.filter((r) => !inReplica.has(r.id)).map((r) => r.id),
+    ]),
+    inReplica,
+  };
 }
 
 /** Net effect on an account's receivable (ledger account bound as the first parameter) of transactions taken here and not yet in the replica. */

@@ -194,10 +194,11 @@ export async function applyChanges(
         category: o.category,
         due_date: o.dueDate,
         open_cents: o.openCents,
+        not_disconnectable: o.notDisconnectable ? 1 : 0,
       };
     }),
     'id',
-    ['account_number', 'bill_id', 'category', 'due_date', 'open_cents'],
+    ['account_number', 'bill_id', 'category', 'due_date', 'open_cents', 'not_disconnectable'],
   );
   await upsert(
     trx,

@@ -194,8 +194,9 @@ async function swap(trx: Knex.Transaction, version: number, asOf: string): Promi
       WHERE s.entity = 'bill' ORDER BY s.key, l.key`,
   );
   await trx.raw(
-    `INSERT INTO open_items (id, account_number, bill_id, category, due_date, open_cents)
-     SELECT ${j('id')}, ${j('accountNumber')}, ${j('billId')}, ${j('category')}, ${j('dueDate')}, ${j('openCents')}
+    `INSERT INTO open_items (id, account_number, bill_id, category, due_date, open_cents, not_disconnectable)
+     SELECT ${j('id')}, ${j('accountNumber')}, ${j('billId')}, ${j('category')}, ${j('dueDate')}, ${j('openCents')},
+        COALESCE(${j('notDisconnectable')}, 0)
        FROM snapshot_rows WHERE entity = 'open_item'`,
   );
   await trx.raw(

@@ -19,7 +19,7 @@ export type ScreenDecl = {
  * title); README.md's key table lists `help` (keys in a row with the same help are one line, F2–F5).
  */
 export type KeyDecl = {
-  /** As printed on the key bar: F6, Ctrl+S, Esc. */
+  /** As printed on the key bar: F6, Ctrl+S, Alt+A, Esc. */
   key: string;
   label: string;
   help: string;
@@ -68,10 +68,16 @@ export type ScreensOf<M> = M extends RendererModule<infer S> ? S : never;
 export const everyone = (): boolean => true;
 export const notAdmin = (_s: Screen, role: Role): boolean => role !== 'admin';
 
-/** Whether a key event is this declaration's key: "F6", "Esc", "Ctrl+S" (any case). */
-export function keyMatches(decl: Pick<KeyDecl, 'key'>, e: Pick<KeyboardEvent, 'key' | 'ctrlKey'>): boolean {
-  const ctrl = /^Ctrl\+(.)$/.exec(decl.key);
-  if (ctrl) return e.ctrlKey && e.key.toLowerCase() === (ctrl[1] as string).toLowerCase();
+/** Whether a key event is this declaration's key: "F6", "Esc", "Ctrl+S", "Alt+A" (any case). */
+export function keyMatches(
+  decl: Pick<KeyDecl, 'key'>,
+  e: Pick<KeyboardEvent, 'key' | 'ctrlKey'> & { altKey?: boolean },
+): boolean {
+  const chord = /^(Ctrl|Alt)\+(.)$/.exec(decl.key);
+  if (chord) {
+    const held = chord[1] === 'Ctrl' ? e.ctrlKey && !e.altKey : Boolean(e.altKey) && !e.ctrlKey;
+    return held && e.key.toLowerCase() === (chord[2] as string).toLowerCase();
+  }
   if (decl.key === 'Esc') return e.key === 'Escape';
   return e.key === decl.key;
 }

@@ -7,6 +7,7 @@
 import { useSyncExternalStore } from 'react';
 
 import type { Role } from '../../../shared/api/schemas.js';
+import { adjustmentsModule } from '../screens/adjustments/module.js';
 import { depositsModule } from '../screens/deposit/module.js';
 import { devicesModule } from '../screens/devices/module.js';
 import { equipmentModule } from '../screens/equipment/module.js';
@@ -34,6 +35,7 @@ export const rendererModules = [
   devicesModule,
   syncModule,
   sessionModule,
+  adjustmentsModule,
 ] as const;
 
 /** Fails to compile while a screen has no module declaring it. */
@@ -76,7 +78,7 @@ export const keyDecls: readonly KeyDecl[] = (() => {
 
 /** The declaration that takes this key press on this screen, if the shell takes it. */
 export function keyFor(
-  e: Pick<KeyboardEvent, 'key' | 'ctrlKey'>,
+  e: Pick<KeyboardEvent, 'key' | 'ctrlKey'> & { altKey?: boolean },
   screen: Screen,
 ): (KeyDecl & { perform(): void }) | undefined {
   return keyDecls.find(

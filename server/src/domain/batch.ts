@@ -267,6 +267,17 @@ export class Batch {
     this.recordAllocations(transactionId, stored);
   }
 
+  /**
+   * A new open item on the account, written with the batch's open items: any capability can add one
+   * (a debit on the account, charges billed in installments); payments allocate to it like a bill's.
+   */
+  addItem(state: AccountState, item: OpenItemRow): void {
+    if (state.items.some((it) => it.id === item.id))
+      throw new Error(`invariant: open item ${item.id} exists`);
+    state.items.push(item);
+    this.touchItem(state, item);
+  }
+
   /** Gives back what a transaction took off open items (a void); items paid in full come back. */
   restore(state: AccountState, transactionId: string, original: StoredAllocation[]): void {
     const stored: StoredAllocation[] = [];

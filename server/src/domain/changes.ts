@@ -114,6 +114,7 @@ export type OpenItemRow = {
   category: string;
   due_date: string;
   open_cents: number;
+  not_disconnectable?: boolean | number;
 };
 
 export function openItemData(r: OpenItemRow): OpenItemData {
@@ -124,6 +125,7 @@ export function openItemData(r: OpenItemRow): OpenItemData {
     category: r.category,
     dueDate: r.due_date,
     openCents: Number(r.open_cents),
+    ...(r.not_disconnectable ? { notDisconnectable: true } : {}),
   };
 }
 

@@ -3,6 +3,7 @@
  * ledger applier hands each `ledger.posted` envelope's detail to the applier of its capability.
  */
 import type { Capability } from '../../../../../shared/sync/details.js';
+import { adjustmentDetail } from '../adjustments.js';
 import { depositDetail } from '../deposit.js';
 import { equipmentDetail } from '../equipment.js';
 import { paymentDetail } from '../payment.js';
@@ -14,4 +15,5 @@ export const details: { [C in Capability]: DetailApplier<C> } = {
   till: tillDetail,
   deposit: depositDetail,
   equipment: equipmentDetail,
+  adjustment: adjustmentDetail,
 };
