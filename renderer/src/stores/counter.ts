@@ -267,7 +267,9 @@ export const useCounter = create<CounterStore>((set, get) => ({
     if (tenders.length >= 8) return;
     if (type === 'check' && account?.cashOnly) {
       set({
-        formError: 'This account is cash only: we cannot take a check. Cash, card or money order are fine.',
+        // The account's reason says why and until when (a returned check names both).
+        formError:
+          `This account is cash only: we cannot take a check. Cash, card or money order are fine. ${account.cashOnlyReason ?? ''}`.trim(),
       });
       return;
     }
