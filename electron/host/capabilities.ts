@@ -10,6 +10,7 @@ import { coreModule } from './handlers/core.js';
 import { depositsModule } from './handlers/deposits.js';
 import { devicesModule } from './handlers/devices.js';
 import { equipmentModule } from './handlers/equipment.js';
+import { returnsModule } from './handlers/returns.js';
 import { syncModule } from './handlers/sync.js';
 import { tillModule } from './handlers/till.js';
 
@@ -20,6 +21,7 @@ export const counterModules = [
   tillModule,
   equipmentModule,
   depositsModule,
+  returnsModule,
 ] as const;
 
 /** The Z report's capability lines and transaction-kind words, gathered from the list. */

@@ -3,7 +3,8 @@
  * these rows (the same text on both sides), so a capability adds its demo policy here, not to a seed.
  */
 import { demoDepositPolicyRows } from './deposits.js';
+import { demoReturnsPolicyRows } from './returns.js';
 
 export function demoPolicyRows(today: string): { key: string; value: string }[] {
-  return [...demoDepositPolicyRows(today)];
+  return [...demoDepositPolicyRows(today), ...demoReturnsPolicyRows()];
 }

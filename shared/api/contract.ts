@@ -22,6 +22,7 @@ import type { ChannelGroup } from './channel.js';
 import { deviceChannels, DevicesInfoSchema } from './channels/devices.js';
 import { depositChannels } from './channels/deposits.js';
 import { equipmentChannels } from './channels/equipment.js';
+import { returnsChannels } from './channels/returns.js';
 import { syncChannels } from './channels/sync.js';
 import { tillChannels } from './channels/till.js';
 import { StatusSchema } from './status.js';
@@ -158,6 +159,7 @@ export const contract = {
   ...tillChannels,
   ...equipmentChannels,
   ...depositChannels,
+  ...returnsChannels,
 } as const satisfies ChannelGroup;
 
 export type Contract = typeof contract;

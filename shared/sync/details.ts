@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { DepositDetailSchema } from './deposits.js';
 import { EquipmentDetailSchema } from './equipment.js';
 import { PaymentDetailSchema } from './payments.js';
+import { ReturnedCheckDetailSchema } from './returns.js';
 import { TillDetailSchema } from './till.js';
 
 export const LedgerDetailSchema = z.discriminatedUnion('capability', [
@@ -15,6 +16,7 @@ export const LedgerDetailSchema = z.discriminatedUnion('capability', [
   TillDetailSchema,
   DepositDetailSchema,
   EquipmentDetailSchema,
+  ReturnedCheckDetailSchema,
 ]);
 export type LedgerDetail = z.infer<typeof LedgerDetailSchema>;
 export type Capability = LedgerDetail['capability'];

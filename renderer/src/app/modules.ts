@@ -11,6 +11,7 @@ import { depositsModule } from '../screens/deposit/module.js';
 import { devicesModule } from '../screens/devices/module.js';
 import { equipmentModule } from '../screens/equipment/module.js';
 import { paymentsModule } from '../screens/payment/module.js';
+import { returnsModule } from '../screens/returns/module.js';
 import { sessionModule } from '../screens/sign-in/module.js';
 import { syncModule } from '../screens/sync/module.js';
 import { tillModule } from '../screens/till/module.js';
@@ -33,6 +34,7 @@ export const rendererModules = [
   equipmentModule,
   devicesModule,
   syncModule,
+  returnsModule,
   sessionModule,
 ] as const;
 

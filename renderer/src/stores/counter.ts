@@ -46,7 +46,8 @@ export type Screen =
   | 'depositRefund'
   | 'depositFinal'
   | 'depositAdmin'
-  | 'equipment';
+  | 'equipment'
+  | 'returns';
 
 /** Screens with steps of their own (e.g. the equipment return flow) take Esc first: true = handled. */
 export const screenBack: Partial<Record<Screen, () => boolean>> = {};

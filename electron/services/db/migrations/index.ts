@@ -13,6 +13,7 @@ import * as m010 from './010_auth_throttle.js';
 import * as m011 from './011_sealed_checks.js';
 import * as m012 from './012_search_suffixes.js';
 import * as m013 from './013_snapshot_staging.js';
+import * as m014 from './014_returned_checks.js';
 
 type Migration = { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> };
 
@@ -30,6 +31,7 @@ const all: [string, Migration][] = [
   ['011_sealed_checks', m011],
   ['012_search_suffixes', m012],
   ['013_snapshot_staging', m013],
+  ['014_returned_checks', m014],
 ];
 
 /** Migrations are imported, not read from a folder, so they work from TS, from dist/ and packaged. */

@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import * as m001 from './001_initial.js';
 import * as m002d from './002_deposits.js';
 import * as m002e from './002_equipment.js';
+import * as m003r from './003_returned_checks.js';
 import * as m005a from './005_audit_anchors.js';
 
 type Migration = { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> };
@@ -11,6 +12,7 @@ const all: [string, Migration][] = [
   ['001_initial', m001],
   ['002_deposits', m002d],
   ['002_equipment', m002e],
+  ['003_returned_checks', m003r],
   ['005_audit_anchors', m005a],
 ];
 

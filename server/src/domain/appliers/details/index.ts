@@ -6,6 +6,7 @@ import type { Capability } from '../../../../../shared/sync/details.js';
 import { depositDetail } from '../deposit.js';
 import { equipmentDetail } from '../equipment.js';
 import { paymentDetail } from '../payment.js';
+import { returnedCheckDetail } from '../returns.js';
 import { tillDetail } from '../till.js';
 import type { DetailApplier } from './types.js';
 
@@ -14,4 +15,5 @@ export const details: { [C in Capability]: DetailApplier<C> } = {
   till: tillDetail,
   deposit: depositDetail,
   equipment: equipmentDetail,
+  returned_check: returnedCheckDetail,
 };
