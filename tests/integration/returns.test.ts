@@ -380,4 +380,28 @@ describe('on the till', () => {
       cents: before.cents + 4200,
     });
   });
+
+  it('a payment whose check was returned cannot be voided: the return reversed part of it; nothing is written', async () => {
+    const acct = account();
+    const paid = await pay(acct, [cash(1500), check(3500, '8802')], 5000);
+    const r = await rpc(
+      'returns.record',
+      { transactionId: paid.payment.transactionId, tenderPosition: 1, reasonCode: 'nsf' },
+      dana,
+    );
+    expect(r.ok).toBe(true);
+    const before = [await counts(), await balance(acct)];
+    const v = await rpc(
+      'payments.void',
+      { transactionId: paid.payment.transactionId, reason: 'Customer changed mind' },
+      sam,
+    );
+    expect(v.ok).toBe(false);
+    if (!v.ok) {
+      expect(v.error.code).toBe('CONFLICT');
+      expect(v.error.message).toMatch(/already reversed in part.*cannot be voided/);
+    }
+    expect([await counts(), await balance(acct)]).toEqual(before);
+    await expectBooksHold(host);
+  });
 });
