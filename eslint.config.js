@@ -154,6 +154,7 @@ export default tseslint.config(
                 '**/services/deposits/**',
                 '**/services/equipment/**',
                 '**/services/adjustments/**',
+                '**/services/returns/**',
               ],
               allowTypeImports: true,
               message: 'The host names no capability: capabilities plug in through capabilities.ts.',

@@ -11,6 +11,7 @@ import { coreModule } from './handlers/core.js';
 import { depositsModule } from './handlers/deposits.js';
 import { devicesModule } from './handlers/devices.js';
 import { equipmentModule } from './handlers/equipment.js';
+import { returnsModule } from './handlers/returns.js';
 import { syncModule } from './handlers/sync.js';
 import { tillModule } from './handlers/till.js';
 
@@ -22,6 +23,7 @@ export const counterModules = [
   equipmentModule,
   depositsModule,
   adjustmentsModule,
+  returnsModule,
 ] as const;
 
 /** The Z report's capability lines and transaction-kind words, gathered from the list. */

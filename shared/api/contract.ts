@@ -23,6 +23,7 @@ import { adjustmentChannels } from './channels/adjustments.js';
 import { deviceChannels, DevicesInfoSchema } from './channels/devices.js';
 import { depositChannels } from './channels/deposits.js';
 import { equipmentChannels } from './channels/equipment.js';
+import { returnsChannels } from './channels/returns.js';
 import { syncChannels } from './channels/sync.js';
 import { tillChannels } from './channels/till.js';
 import { StatusSchema } from './status.js';
@@ -160,6 +161,7 @@ export const contract = {
   ...equipmentChannels,
   ...depositChannels,
   ...adjustmentChannels,
+  ...returnsChannels,
 } as const satisfies ChannelGroup;
 
 export type Contract = typeof contract;

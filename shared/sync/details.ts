@@ -9,6 +9,7 @@ import { AdjustmentDetailSchema } from './adjustments.js';
 import { DepositDetailSchema } from './deposits.js';
 import { EquipmentDetailSchema } from './equipment.js';
 import { PaymentDetailSchema } from './payments.js';
+import { ReturnedCheckDetailSchema } from './returns.js';
 import { TillDetailSchema } from './till.js';
 
 export const LedgerDetailSchema = z.discriminatedUnion('capability', [
@@ -17,6 +18,7 @@ export const LedgerDetailSchema = z.discriminatedUnion('capability', [
   DepositDetailSchema,
   EquipmentDetailSchema,
   AdjustmentDetailSchema,
+  ReturnedCheckDetailSchema,
 ]);
 export type LedgerDetail = z.infer<typeof LedgerDetailSchema>;
 export type Capability = LedgerDetail['capability'];

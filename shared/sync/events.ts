@@ -8,6 +8,7 @@ import { CentsSchema } from '../api/schemas.js';
 import { DepositSettingsSavedSchema } from './deposits.js';
 import { EquipmentTicketSchema } from './equipment.js';
 import { LedgerPostedSchema } from './ledger.js';
+import { CashOnlyLiftedSchema } from './returns.js';
 
 export const ReceiptReprintedSchema = z.object({
   receiptNumber: z.string(),
@@ -55,6 +56,7 @@ export const OutboxEventTypes = {
   'till.closed': TillClosedSchema,
   'equipment.ticket': EquipmentTicketSchema,
   'deposit.settings_saved': DepositSettingsSavedSchema,
+  'cash_only.lifted': CashOnlyLiftedSchema,
 } as const;
 export type OutboxEventType = keyof typeof OutboxEventTypes;
 export type OutboxPayload<T extends OutboxEventType> = z.infer<(typeof OutboxEventTypes)[T]>;

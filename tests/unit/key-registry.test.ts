@@ -56,7 +56,7 @@ describe('key registry', () => {
     expect(readme).toEqual(declaredRows(keyDecls));
   });
 
-  it('keeps the key bar order: F1–F12 by number, Ctrl+S, Ctrl+L, then Esc and Enter', () => {
+  it('keeps the key bar order: F1–F12 by number, Ctrl+S, Ctrl+K, Ctrl+L, then Esc and Enter', () => {
     expect(keyDecls.map((k) => k.key)).toEqual([
       'F1',
       'F2',
@@ -71,6 +71,7 @@ describe('key registry', () => {
       'F11',
       'F12',
       'Ctrl+S',
+      'Ctrl+K',
       'Ctrl+L',
       'Alt+A',
       'Esc',

@@ -11,7 +11,7 @@ import {
   type DemoAccountBundle,
   type DemoOptions,
 } from '../../../resources/demo/generate.js';
-import { demoDepositPolicyRows } from '../../../resources/demo/deposits.js';
+import { demoPolicyRows } from '../../../resources/demo/policies.js';
 import { writeDepositRecords } from '../deposits/records.js';
 import { newVerifier } from '../auth/pin.js';
 import { seedEquipmentDemo } from '../equipment/replica.js';
@@ -139,7 +139,7 @@ export async function seedDemoIfEmpty(
     .insert({ key: 'allocation', value: JSON.stringify(DEFAULT_ALLOCATION_POLICY) })
     .onConflict('key')
     .merge();
-  await db('policies').insert(demoDepositPolicyRows(opts.today)).onConflict('key').merge();
+  await db('policies').insert(demoPolicyRows(opts.today)).onConflict('key').merge();
   let batch: DemoAccountBundle[] = [];
   let written = 0;
   const flush = async (): Promise<void> => {

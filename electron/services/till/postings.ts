@@ -229,6 +229,17 @@ export const voidPosting = definePosting<
         `Receipt ${original.receipt_number} is already void.`,
         'transactionId',
       );
+    // Another posting reversed part of it (a returned check takes back one tender): a void would take
+    // that part back a second time. The server refuses it too (ALREADY_REVERSED).
+    const partly = (await trx('transactions')
+      .where('reverses_id', original.id)
+      .first('kind', 'receipt_number')) as { kind: string; receipt_number: string | null } | undefined;
+    if (partly)
+      throw new CounterError(
+        'CONFLICT',
+        `Receipt ${original.receipt_number} was already reversed in part (${partly.kind.replace('_', ' ')} ${partly.receipt_number ?? ''}): it cannot be voided.`,
+        'transactionId',
+      );
     const till = original.till_id
       ? ((await trx('tills').where('id', original.till_id).first()) as TillRow | undefined)
       : undefined;

@@ -12,6 +12,7 @@ import { depositsModule } from '../screens/deposit/module.js';
 import { devicesModule } from '../screens/devices/module.js';
 import { equipmentModule } from '../screens/equipment/module.js';
 import { paymentsModule } from '../screens/payment/module.js';
+import { returnsModule } from '../screens/returns/module.js';
 import { sessionModule } from '../screens/sign-in/module.js';
 import { syncModule } from '../screens/sync/module.js';
 import { tillModule } from '../screens/till/module.js';
@@ -34,6 +35,7 @@ export const rendererModules = [
   equipmentModule,
   devicesModule,
   syncModule,
+  returnsModule,
   sessionModule,
   adjustmentsModule,
 ] as const;

@@ -47,7 +47,8 @@ export type Screen =
   | 'depositFinal'
   | 'depositAdmin'
   | 'equipment'
-  | 'adjustments';
+  | 'adjustments'
+  | 'returns';
 
 /** Screens with steps of their own (e.g. the equipment return flow) take Esc first: true = handled. */
 export const screenBack: Partial<Record<Screen, () => boolean>> = {};
@@ -268,7 +269,9 @@ export const useCounter = create<CounterStore>((set, get) => ({
     if (tenders.length >= 8) return;
     if (type === 'check' && account?.cashOnly) {
       set({
-        formError: 'This account is cash only: we cannot take a check. Cash, card or money order are fine.',
+        // The account's reason says why and until when (a returned check names both).
+        formError:
+          `This account is cash only: we cannot take a check. Cash, card or money order are fine. ${account.cashOnlyReason ?? ''}`.trim(),
       });
       return;
     }

@@ -11,7 +11,7 @@ import {
   type DemoAccountBundle,
   type DemoOptions,
 } from '../../../resources/demo/generate.js';
-import { demoDepositPolicyRows } from '../../../resources/demo/deposits.js';
+import { demoPolicyRows } from '../../../resources/demo/policies.js';
 import type { ServerDb } from '../db/connection.js';
 import { insertChunked } from '../db/util.js';
 import { seedEquipment } from './equipment.js';
@@ -159,8 +159,8 @@ export async function seedDemo(db: ServerDb, opts: DemoOptions, now = new Date()
     await trx('cashiers').insert(cashiers);
     const policy = { key: 'allocation', value: JSON.stringify(DEFAULT_ALLOCATION_POLICY) };
     await trx('policies').insert(policy);
-    const depositPolicies = demoDepositPolicyRows(opts.today);
-    await trx('policies').insert(depositPolicies);
+    const demoPolicies = demoPolicyRows(opts.today);
+    await trx('policies').insert(demoPolicies);
     await writeChanges(
       trx,
       [
@@ -171,7 +171,7 @@ export async function seedDemo(db: ServerDb, opts: DemoOptions, now = new Date()
           data: cashierData(c),
         })),
         { entity: 'policy', key: policy.key, op: 'upsert', data: policyData(policy) },
-        ...depositPolicies.map((r): PendingChange => ({
+        ...demoPolicies.map((r): PendingChange => ({
           entity: 'policy',
           key: r.key,
           op: 'upsert',

@@ -13,6 +13,7 @@ import * as m010 from './010_auth_throttle.js';
 import * as m011 from './011_sealed_checks.js';
 import * as m012 from './012_search_suffixes.js';
 import * as m013 from './013_snapshot_staging.js';
+import * as m014 from './014_returned_checks.js';
 import * as m015p from './015_pending_open_items.js';
 import * as m015a from './015_adjustments.js';
 
@@ -32,6 +33,7 @@ const all: [string, Migration][] = [
   ['011_sealed_checks', m011],
   ['012_search_suffixes', m012],
   ['013_snapshot_staging', m013],
+  ['014_returned_checks', m014],
   ['015_pending_open_items', m015p],
   ['015_adjustments', m015a],
 ];

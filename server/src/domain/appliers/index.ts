@@ -14,6 +14,7 @@ import { depositSettingsSaved } from './deposit.js';
 import { equipmentTicket } from './equipment.js';
 import { ledgerPosted, legacyLedger } from './ledger.js';
 import { receiptReprinted } from './reprint.js';
+import { cashOnlyLifted } from './returns.js';
 import { tillClosed } from './till.js';
 import type { Applier } from './types.js';
 
@@ -23,6 +24,7 @@ export const appliers: Record<string, Applier<unknown>> = {
   'till.closed': tillClosed as Applier<unknown>,
   'equipment.ticket': equipmentTicket as Applier<unknown>,
   'deposit.settings_saved': depositSettingsSaved as Applier<unknown>,
+  'cash_only.lifted': cashOnlyLifted as Applier<unknown>,
   'payment.posted': legacyLedger(PaymentPostedSchema, fromPaymentPosted) as Applier<unknown>,
   'deposit.posted': legacyLedger(DepositPostedSchema, fromDepositPosted) as Applier<unknown>,
   'equipment.posted': legacyLedger(EquipmentPostedSchema, fromEquipmentPosted) as Applier<unknown>,

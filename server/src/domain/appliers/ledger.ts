@@ -4,7 +4,7 @@
  * once, before anything is applied: the account, a transaction not applied before, a balanced journal,
  * the origin (terminal, till, cashier, approver), the accounts its kind may post to, receivables of no
  * other account, tenders that agree with the journal, and a reversal that exactly negates what it
- * reverses. The capability's detail applier (details/index.ts) checks its own detail in between. Then
+ * reverses (a capability whose transactions reverse part of one checks that part itself). The capability's detail applier (details/index.ts) checks its own detail in between. Then
  * it writes the transaction, tenders and journal, moves the account's balance (a credit is allocated
  * over the open items; a reversal gives back what the original took), and lets the capability write its
  * own tables. Nothing is written on a rejection.
@@ -69,7 +69,7 @@ async function applyLedger(batch: Batch, event: EventMeta, p: LedgerPosted): Pro
       );
     if (original.account_number !== (p.accountNumber ?? null))
       throw new Rejection('INCONSISTENT_ACCOUNT', `The ${p.kind} of ${p.reversesId} names another account.`);
-    await checkReversal(batch, p.reversesId, original, p.journal);
+    if (!d.partialReversal) await checkReversal(batch, p.reversesId, original, p.journal);
   }
 
   // ---- apply (nothing above changed anything) ----
@@ -78,8 +78,10 @@ async function applyLedger(batch: Batch, event: EventMeta, p: LedgerPosted): Pro
   );
   let unapplied = 0;
   if (account) {
-    if (p.reversesId) batch.restore(account, p.transactionId, await batch.allocationsOf(p.reversesId));
-    else if (arCents < 0) {
+    if (p.reversesId) {
+      if (!d.partialReversal)
+        batch.restore(account, p.transactionId, await batch.allocationsOf(p.reversesId));
+    } else if (arCents < 0) {
       const allocation = allocatePayment(-arCents, batch.openItems(account), await batch.allocationPolicy(), {
         asOf: p.businessDate,
       });

@@ -7,6 +7,7 @@ import { adjustmentDetail } from '../adjustments.js';
 import { depositDetail } from '../deposit.js';
 import { equipmentDetail } from '../equipment.js';
 import { paymentDetail } from '../payment.js';
+import { returnedCheckDetail } from '../returns.js';
 import { tillDetail } from '../till.js';
 import type { DetailApplier } from './types.js';
 
@@ -16,4 +17,5 @@ export const details: { [C in Capability]: DetailApplier<C> } = {
   deposit: depositDetail,
   equipment: equipmentDetail,
   adjustment: adjustmentDetail,
+  returned_check: returnedCheckDetail,
 };

@@ -23,6 +23,13 @@ export type DetailApplier<C extends Capability> = {
   kinds: readonly string[];
   /** Every transaction of this capability is on an account. */
   needsAccount: boolean;
+  /**
+   * Its transactions reverse PART of the transaction they name (one tender of it, with a charge of
+   * their own), so they do not negate its journal line for line: the ledger applier leaves the
+   * reversal's checks, and giving back what the part had paid, to the capability's `check` and write.
+   * The original counts as reversed from then on: it can no longer be voided.
+   */
+  partialReversal?: boolean;
   /** The transaction in the words of a review message, mid-sentence ("payment T-12", "the drop …"). */
   what(p: LedgerPosted): string;
   /** The message when the envelope's account is not on the server. */

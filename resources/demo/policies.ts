@@ -1,0 +1,10 @@
+/**
+ * The capabilities' demo policies, one line each: the counter's and the server's demo seeds both write
+ * these rows (the same text on both sides), so a capability adds its demo policy here, not to a seed.
+ */
+import { demoDepositPolicyRows } from './deposits.js';
+import { demoReturnsPolicyRows } from './returns.js';
+
+export function demoPolicyRows(today: string): { key: string; value: string }[] {
+  return [...demoDepositPolicyRows(today), ...demoReturnsPolicyRows()];
+}
