@@ -139,7 +139,7 @@ export function SerialFields({
   );
 }
 
-export function newSerial(firstPort: string | undefined): SerialOptions {
+function newSerial(firstPort: string | undefined): SerialOptions {
   return { ...DEFAULT_SERIAL, path: firstPort ?? '' };
 }
 
@@ -247,7 +247,7 @@ export function CodeInput({
 
 /**
  * A device's card: its name and state badge, the status line, how the counter reaches it (the
- * Connection choice), then the card's own fields.
+ * Connection choice), the card's own fields, and the Test button.
  */
 export function DeviceCard<K extends string>({
   device,
@@ -257,6 +257,7 @@ export function DeviceCard<K extends string>({
   kind,
   kinds,
   onKind,
+  test,
   children,
 }: {
   device: DeviceKey;
@@ -265,9 +266,13 @@ export function DeviceCard<K extends string>({
   status?: { state: string; detail: string | null; connection: string } | undefined;
   kind: K;
   kinds: readonly (readonly [K, string])[];
-  onKind(kind: K): void;
+  /** The new kind, and serial settings on the first port the OS lists for a kind that needs them. */
+  onKind(kind: K, serial: SerialOptions): void;
+  /** The Test button: its label, and why it is off (`note`) while it is. */
+  test: { label: string; disabled: boolean; note: string | null };
   children: React.ReactNode;
 }): React.JSX.Element {
+  const firstPort = useDevices((s) => s.ports[0]?.path);
   return (
     <section className="dev-card" data-testid={`device-${device}`}>
       <header>
@@ -280,10 +285,11 @@ export function DeviceCard<K extends string>({
           value={kind}
           choices={kinds as readonly Choice[]}
           testId={`${device}-kind`}
-          onChange={(k) => k !== kind && onKind(k as K)}
+          onChange={(k) => k !== kind && onKind(k as K, newSerial(firstPort))}
         />
       </Labeled>
       {children}
+      <TestRow device={device} {...test} />
     </section>
   );
 }

@@ -3,19 +3,10 @@
  * the sensor level, the open-too-long alert, and an Open drawer test.
  */
 import type { DevicesInfo } from '../../../../shared/api/channels/devices.js';
-import type { DrawerSettings, PrinterSettings } from '../../../../shared/devices/settings.js';
+import type { DrawerSettings, PrinterSettings, SerialOptions } from '../../../../shared/devices/settings.js';
 import { Select } from '../../components/Select.js';
 import { useDevices } from '../../stores/devices.js';
-import {
-  ago,
-  CodeInput,
-  DeviceCard,
-  Labeled,
-  newSerial,
-  NumberInput,
-  SerialFields,
-  TestRow,
-} from './DeviceFields.js';
+import { ago, CodeInput, DeviceCard, Labeled, NumberInput, SerialFields } from './DeviceFields.js';
 
 type Kind = DrawerSettings['connection']['kind'];
 const KINDS: [Kind, string][] = [
@@ -37,14 +28,11 @@ export function DrawerCard({
   dirty: boolean;
   onChange(v: DrawerSettings): void;
 }): React.JSX.Element {
-  const ports = useDevices((s) => s.ports);
   const errors = useDevices((s) => s.fieldErrors);
   const c = value.connection;
-  const setKind = (kind: Kind): void => {
+  const setKind = (kind: Kind, serial: SerialOptions): void => {
     const connection: DrawerSettings['connection'] =
-      kind === 'serial'
-        ? { kind, serial: newSerial(ports[0]?.path), openCommand: '07', statusRequest: '10 04 01' }
-        : { kind };
+      kind === 'serial' ? { kind, serial, openCommand: '07', statusRequest: '10 04 01' } : { kind };
     onChange({ ...value, connection });
   };
   return (
@@ -60,6 +48,11 @@ export function DrawerCard({
       }
       kind={c.kind}
       kinds={KINDS}
+      test={{
+        label: 'Open drawer',
+        disabled: dirty || c.kind === 'none',
+        note: c.kind === 'none' ? null : 'Save first, then test.',
+      }}
       onKind={setKind}
     >
       {c.kind === 'printer' && (
@@ -117,12 +110,6 @@ export function DrawerCard({
           </Labeled>
         </div>
       )}
-      <TestRow
-        device="drawer"
-        label="Open drawer"
-        disabled={dirty || c.kind === 'none'}
-        note={c.kind === 'none' ? null : 'Save first, then test.'}
-      />
     </DeviceCard>
   );
 }

@@ -3,18 +3,10 @@
  * a device file), its type, columns and code page, and a test page.
  */
 import type { DevicesInfo } from '../../../../shared/api/channels/devices.js';
-import type { PrinterSettings } from '../../../../shared/devices/settings.js';
+import type { PrinterSettings, SerialOptions } from '../../../../shared/devices/settings.js';
 import { Select, type Choice } from '../../components/Select.js';
 import { useDevices } from '../../stores/devices.js';
-import {
-  CodeInput,
-  DeviceCard,
-  Labeled,
-  newSerial,
-  NumberInput,
-  SerialFields,
-  TestRow,
-} from './DeviceFields.js';
+import { CodeInput, DeviceCard, Labeled, NumberInput, SerialFields } from './DeviceFields.js';
 
 type Kind = PrinterSettings['connection']['kind'];
 const KINDS: [Kind, string][] = [
@@ -76,12 +68,12 @@ export function PrinterCard({
   const ports = useDevices((s) => s.ports);
   const errors = useDevices((s) => s.fieldErrors);
   const c = value.connection;
-  const setKind = (kind: Kind): void => {
+  const setKind = (kind: Kind, serial: SerialOptions): void => {
     const connection: PrinterSettings['connection'] =
       kind === 'virtual'
         ? { kind }
         : kind === 'serial'
-          ? { kind, serial: newSerial(ports[0]?.path) }
+          ? { kind, serial }
           : kind === 'tcp'
             ? { kind, host: '', port: 9100 }
             : { kind, path: ports.find((p) => p.path.startsWith('/dev/usb/lp'))?.path ?? '/dev/usb/lp0' };
@@ -94,6 +86,7 @@ export function PrinterCard({
       info={info}
       kind={c.kind}
       kinds={KINDS}
+      test={{ label: 'Print test page', disabled: dirty, note: 'Save first, then test.' }}
       onKind={setKind}
     >
       {c.kind === 'serial' && (
@@ -145,7 +138,6 @@ export function PrinterCard({
           </Labeled>
         ))}
       </div>
-      <TestRow device="printer" label="Print test page" disabled={dirty} note="Save first, then test." />
     </DeviceCard>
   );
 }

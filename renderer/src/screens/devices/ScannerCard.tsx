@@ -6,7 +6,7 @@ import type { DevicesInfo } from '../../../../shared/api/channels/devices.js';
 import type { ScannerSettings } from '../../../../shared/devices/settings.js';
 import { Select, type Choice } from '../../components/Select.js';
 import { useDevices } from '../../stores/devices.js';
-import { ago, DeviceCard, Labeled, newSerial, NumberInput, SerialFields, TestRow } from './DeviceFields.js';
+import { ago, DeviceCard, Labeled, NumberInput, SerialFields } from './DeviceFields.js';
 import { WedgeFramingFields } from './WedgeFramingFields.js';
 
 const KINDS: [ScannerSettings['connection']['kind'], string][] = [
@@ -33,7 +33,6 @@ export function ScannerCard({
   dirty: boolean;
   onChange(v: ScannerSettings): void;
 }): React.JSX.Element {
-  const ports = useDevices((s) => s.ports);
   const errors = useDevices((s) => s.fieldErrors);
   const c = value.connection;
   return (
@@ -43,10 +42,11 @@ export function ScannerCard({
       info={info}
       kind={c.kind}
       kinds={KINDS}
-      onKind={(kind) =>
+      test={{ label: 'Check scanner', disabled: dirty, note: 'Save first, then test.' }}
+      onKind={(kind, serial) =>
         onChange({
           ...value,
-          connection: kind === 'serial' ? { kind, serial: newSerial(ports[0]?.path) } : { kind },
+          connection: kind === 'serial' ? { kind, serial } : { kind },
         })
       }
     >
@@ -107,7 +107,6 @@ export function ScannerCard({
           </span>
         )}
       </div>
-      <TestRow device="scanner" label="Check scanner" disabled={dirty} note="Save first, then test." />
     </DeviceCard>
   );
 }
