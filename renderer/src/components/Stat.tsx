@@ -7,3 +7,23 @@ export function Stat({ label, children }: { label: string; children: React.React
     </div>
   );
 }
+
+/** A card whose head row is its figures (`Stat`s), then the rest of the card. */
+export function StatCard({
+  className = 'dep-card',
+  testId,
+  head,
+  children,
+}: {
+  className?: string;
+  testId: string;
+  head: React.ReactNode;
+  children: React.ReactNode;
+}): React.JSX.Element {
+  return (
+    <div className={className} data-testid={testId}>
+      <div className="dep-head">{head}</div>
+      {children}
+    </div>
+  );
+}

@@ -9,7 +9,7 @@ import type { ChannelOutput } from '../../../../shared/api/contract.js';
 import { api } from '../../api/client.js';
 import { typing, useWindowKeys } from '../../components/keys.js';
 import { Money } from '../../components/Money.js';
-import { Stat } from '../../components/Stat.js';
+import { Stat, StatCard } from '../../components/Stat.js';
 import { errorText, useLoaded } from '../../components/useLoaded.js';
 import { useCounter } from '../../stores/counter.js';
 import { PoliciesPanel } from './DepositPolicies.js';
@@ -97,21 +97,25 @@ function FundPanel(): React.JSX.Element {
     ['Interest credited', t.interestCredited],
   ];
   return (
-    <div className="dep-card" data-testid="deposit-fund">
-      <div className="dep-head">
-        <Stat label="Deposits held">
-          <Money cents={fund.totalHeldCents} symbol className="huge" />
-          <span className="muted small">{fund.deposits} deposits</span>
-        </Stat>
-        <Stat label="Interest owed, not yet credited">
-          <Money cents={fund.accruedInterestCents} symbol className="huge" />
-        </Stat>
-        <Stat label="Yearly credits due">
-          <strong>
-            {fund.creditsDue.count} · <Money cents={fund.creditsDue.cents} symbol />
-          </strong>
-        </Stat>
-      </div>
+    <StatCard
+      testId="deposit-fund"
+      head={
+        <>
+          <Stat label="Deposits held">
+            <Money cents={fund.totalHeldCents} symbol className="huge" />
+            <span className="muted small">{fund.deposits} deposits</span>
+          </Stat>
+          <Stat label="Interest owed, not yet credited">
+            <Money cents={fund.accruedInterestCents} symbol className="huge" />
+          </Stat>
+          <Stat label="Yearly credits due">
+            <strong>
+              {fund.creditsDue.count} · <Money cents={fund.creditsDue.cents} symbol />
+            </strong>
+          </Stat>
+        </>
+      }
+    >
       <h3>On this counter today ({fund.businessDate})</h3>
       <FiguresTable
         testId="deposit-fund-today"
@@ -136,7 +140,7 @@ function FundPanel(): React.JSX.Element {
             .join(', ')}
         </div>
       )}
-    </div>
+    </StatCard>
   );
 }
 

@@ -10,7 +10,7 @@ import type { Calculation, DepositView } from '../../../../shared/api/channels/d
 import { KeyMenu, type MenuItem } from '../../components/KeyMenu.js';
 import { Money } from '../../components/Money.js';
 import { asChoices, Select } from '../../components/Select.js';
-import { Stat } from '../../components/Stat.js';
+import { Stat, StatCard } from '../../components/Stat.js';
 import { useCounter } from '../../stores/counter.js';
 import { useSession } from '../../stores/session.js';
 import { useDeposit } from './store.js';
@@ -178,26 +178,30 @@ export function DepositScreen(): React.JSX.Element {
 function DepositCard({ d }: { d: DepositView }): React.JSX.Element {
   const i = d.interest;
   return (
-    <div className="dep-card" data-testid="deposit-card">
-      <div className="dep-head">
-        <Stat label="Deposit held">
-          <Money cents={d.heldCents} symbol className="dep-amount" />
-        </Stat>
-        <Stat label="Status">
-          <span className={`badge dep-${d.status}`} data-testid="deposit-status">
-            {d.statusWords}
-          </span>
-        </Stat>
-        <Stat label="Date paid">
-          <strong data-testid="deposit-date-paid">{longDate(d.datePaid)}</strong>
-        </Stat>
-        <Stat label="Required">
-          <strong>
-            <Money cents={d.requiredCents} symbol />
-          </strong>
-          <span className="muted small"> policy {d.policyId}</span>
-        </Stat>
-      </div>
+    <StatCard
+      testId="deposit-card"
+      head={
+        <>
+          <Stat label="Deposit held">
+            <Money cents={d.heldCents} symbol className="dep-amount" />
+          </Stat>
+          <Stat label="Status">
+            <span className={`badge dep-${d.status}`} data-testid="deposit-status">
+              {d.statusWords}
+            </span>
+          </Stat>
+          <Stat label="Date paid">
+            <strong data-testid="deposit-date-paid">{longDate(d.datePaid)}</strong>
+          </Stat>
+          <Stat label="Required">
+            <strong>
+              <Money cents={d.requiredCents} symbol />
+            </strong>
+            <span className="muted small"> policy {d.policyId}</span>
+          </Stat>
+        </>
+      }
+    >
       {d.principalHeldCents > 0 && (
         <div className={d.refund.eligible ? 'banner ok' : 'banner warn'} data-testid="deposit-eligibility">
           <strong>{d.refund.eligible ? 'Eligible for refund. ' : 'Not eligible for refund yet. '}</strong>
@@ -303,34 +307,39 @@ function DepositCard({ d }: { d: DepositView }): React.JSX.Element {
           <li key={t}>{t}</li>
         ))}
       </ul>
-    </div>
+    </StatCard>
   );
 }
 
 function CalculationPanel({ calc }: { calc: Calculation }): React.JSX.Element {
   const w = calc.working;
   return (
-    <div className="dep-card calc" data-testid="deposit-calc">
-      <div className="dep-head">
-        <Stat label="Required deposit">
-          <Money cents={calc.amountCents} symbol className="dep-amount" />
-        </Stat>
-        <Stat label="Policy">
-          <strong>{calc.policy.id}</strong>
-        </Stat>
-        {calc.installments.length > 1 && (
-          <Stat label="In installments">
-            <strong>
-              {calc.installments.map((i, n) => (
-                <span key={i.dueWith}>
-                  {n > 0 && ' + '}
-                  <Money cents={i.amountCents} symbol />
-                </span>
-              ))}
-            </strong>
+    <StatCard
+      className="dep-card calc"
+      testId="deposit-calc"
+      head={
+        <>
+          <Stat label="Required deposit">
+            <Money cents={calc.amountCents} symbol className="dep-amount" />
           </Stat>
-        )}
-      </div>
+          <Stat label="Policy">
+            <strong>{calc.policy.id}</strong>
+          </Stat>
+          {calc.installments.length > 1 && (
+            <Stat label="In installments">
+              <strong>
+                {calc.installments.map((i, n) => (
+                  <span key={i.dueWith}>
+                    {n > 0 && ' + '}
+                    <Money cents={i.amountCents} symbol />
+                  </span>
+                ))}
+              </strong>
+            </Stat>
+          )}
+        </>
+      }
+    >
       <h3>How it is worked out</h3>
       <ol className="dep-working" data-testid="deposit-working">
         {calc.explanation.map((line) => (
@@ -359,6 +368,6 @@ function CalculationPanel({ calc }: { calc: Calculation }): React.JSX.Element {
         )}
         .
       </p>
-    </div>
+    </StatCard>
   );
 }

@@ -25,6 +25,11 @@ const TALLIES: { key: Tally; title: string; testId: string }[] = [
   { key: 'checks', title: 'Checks', testId: 'close-checks' },
   { key: 'moneyOrders', title: 'Money orders', testId: 'close-mo' },
 ];
+/** Each tally's two fields: what is typed, its label, its keyboard, and the input field it is checked as. */
+const TALLY_FIELDS: ['count' | 'total', string, 'numeric' | 'decimal', string][] = [
+  ['count', 'How many', 'numeric', 'count'],
+  ['total', 'Total', 'decimal', 'cents'],
+];
 
 function words(c: number): string {
   return c === 0
@@ -133,24 +138,18 @@ export function CloseTill(): React.JSX.Element {
             <Fragment key={t.key}>
               <h3>{t.title}</h3>
               <div className="row">
-                <Field
-                  label="How many"
-                  value={tallies[t.key].count}
-                  onChange={(v) => setTally(t.key, { count: v })}
-                  inputMode="numeric"
-                  testId={`${t.testId}-count`}
-                  error={errors[`${t.key}.count`]}
-                  onEnter={enter}
-                />
-                <Field
-                  label="Total"
-                  value={tallies[t.key].total}
-                  onChange={(v) => setTally(t.key, { total: v })}
-                  inputMode="decimal"
-                  testId={`${t.testId}-total`}
-                  error={errors[`${t.key}.cents`]}
-                  onEnter={enter}
-                />
+                {TALLY_FIELDS.map(([part, label, inputMode, field]) => (
+                  <Field
+                    key={part}
+                    label={label}
+                    value={tallies[t.key][part]}
+                    onChange={(v) => setTally(t.key, { [part]: v })}
+                    inputMode={inputMode}
+                    testId={`${t.testId}-${part}`}
+                    error={errors[`${t.key}.${field}`]}
+                    onEnter={enter}
+                  />
+                ))}
               </div>
             </Fragment>
           ))}
