@@ -3,6 +3,7 @@ import { openSyncScreen } from '../screens/sync/store.js';
 import { useCounter } from '../stores/counter.js';
 import { useSession } from '../stores/session.js';
 import { useTill } from '../stores/till.js';
+import { usePick } from '../stores/pick.js';
 import { DeviceChips } from './DeviceChips.js';
 
 function age(iso: string | null): string {
@@ -53,9 +54,7 @@ function syncLabel(sync: Status['sync']): { text: string; tone: string; title: s
 const ROLE: Record<string, string> = { csr: 'CSR', supervisor: 'Supervisor', admin: 'Admin' };
 
 export function StatusBar(): React.JSX.Element {
-  const state = useSession((s) => s.state);
-  const status = useSession((s) => s.status);
-  const signOut = useSession((s) => s.signOut);
+  const { state, status, signOut } = usePick(useSession, 'state', 'status', 'signOut');
   const till = useTill((s) => s.current);
   const tillLoaded = useTill((s) => s.loaded);
   if (!state?.cashier) return <header className="statusbar" />;

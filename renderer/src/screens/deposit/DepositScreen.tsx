@@ -7,7 +7,10 @@
 import { useEffect } from 'react';
 
 import type { Calculation, DepositView } from '../../../../shared/api/channels/deposits.js';
+import { KeyMenu, type MenuItem } from '../../components/KeyMenu.js';
 import { Money } from '../../components/Money.js';
+import { asChoices, Select } from '../../components/Select.js';
+import { Stat, StatCard } from '../../components/Stat.js';
 import { useCounter } from '../../stores/counter.js';
 import { useSession } from '../../stores/session.js';
 import { useDeposit } from './store.js';
@@ -31,12 +34,7 @@ function dueWith(d: string): string {
   return d === 'now' ? 'Down payment (now)' : `With ${d}`;
 }
 
-type Action = { key: string; label: string; enabled: boolean; run: () => void; hint?: string };
-
-function typing(e: KeyboardEvent): boolean {
-  const t = e.target as HTMLElement | null;
-  return Boolean(t && (t.tagName === 'INPUT' || t.tagName === 'SELECT' || t.tagName === 'TEXTAREA'));
-}
+type Action = Omit<MenuItem, 'testId'>;
 
 export function DepositScreen(): React.JSX.Element {
   const account = useCounter((s) => s.account);
@@ -102,18 +100,6 @@ export function DepositScreen(): React.JSX.Element {
       : []),
   ];
 
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent): void => {
-      if (e.ctrlKey || e.altKey || e.metaKey || typing(e)) return;
-      const a = actions.find((x) => x.key === e.key.toUpperCase());
-      if (!a || !a.enabled) return;
-      e.preventDefault();
-      a.run();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  });
-
   if (!account) return <div />;
   return (
     <div className="deposit-screen" data-testid="deposit">
@@ -129,19 +115,13 @@ export function DepositScreen(): React.JSX.Element {
       {bundles.length > 0 && (
         <label className="field">
           <span className="label">Service bundle (sets the new-service deposit)</span>
-          <select
+          <Select
             value={bundle}
             autoFocus
-            data-testid="deposit-bundle"
-            onChange={(e) => useDeposit.getState().setBundle(e.currentTarget.value)}
-          >
-            <option value="">Choose the bundle…</option>
-            {bundles.map((b) => (
-              <option key={b} value={b}>
-                {b}
-              </option>
-            ))}
-          </select>
+            testId="deposit-bundle"
+            choices={[['', 'Choose the bundle…'], ...asChoices(bundles)]}
+            onChange={(b) => useDeposit.getState().setBundle(b)}
+          />
         </label>
       )}
       <div className="deposit-grid">
@@ -184,22 +164,12 @@ export function DepositScreen(): React.JSX.Element {
             </section>
           )}
         </div>
-        <ul className="menu dep-actions">
-          {actions.map((a) => (
-            <li key={a.key} className={a.enabled ? '' : 'off'}>
-              <button
-                type="button"
-                disabled={!a.enabled}
-                onClick={a.run}
-                data-testid={`deposit-${a.key.toLowerCase()}`}
-              >
-                <kbd>{a.key}</kbd> {a.label}
-              </button>
-              {!a.enabled && a.hint && <div className="muted small">{a.hint}</div>}
-            </li>
-          ))}
+        <KeyMenu
+          items={actions.map((a) => ({ ...a, testId: `deposit-${a.key.toLowerCase()}` }))}
+          className="menu dep-actions"
+        >
           <li className="muted small">Esc goes back to the payment.</li>
-        </ul>
+        </KeyMenu>
       </div>
     </div>
   );
@@ -208,30 +178,30 @@ export function DepositScreen(): React.JSX.Element {
 function DepositCard({ d }: { d: DepositView }): React.JSX.Element {
   const i = d.interest;
   return (
-    <div className="dep-card" data-testid="deposit-card">
-      <div className="dep-head">
-        <div>
-          <span className="label">Deposit held</span>
-          <Money cents={d.heldCents} symbol className="dep-amount" />
-        </div>
-        <div>
-          <span className="label">Status</span>
-          <span className={`badge dep-${d.status}`} data-testid="deposit-status">
-            {d.statusWords}
-          </span>
-        </div>
-        <div>
-          <span className="label">Date paid</span>
-          <strong data-testid="deposit-date-paid">{longDate(d.datePaid)}</strong>
-        </div>
-        <div>
-          <span className="label">Required</span>
-          <strong>
-            <Money cents={d.requiredCents} symbol />
-          </strong>
-          <span className="muted small"> policy {d.policyId}</span>
-        </div>
-      </div>
+    <StatCard
+      testId="deposit-card"
+      head={
+        <>
+          <Stat label="Deposit held">
+            <Money cents={d.heldCents} symbol className="dep-amount" />
+          </Stat>
+          <Stat label="Status">
+            <span className={`badge dep-${d.status}`} data-testid="deposit-status">
+              {d.statusWords}
+            </span>
+          </Stat>
+          <Stat label="Date paid">
+            <strong data-testid="deposit-date-paid">{longDate(d.datePaid)}</strong>
+          </Stat>
+          <Stat label="Required">
+            <strong>
+              <Money cents={d.requiredCents} symbol />
+            </strong>
+            <span className="muted small"> policy {d.policyId}</span>
+          </Stat>
+        </>
+      }
+    >
       {d.principalHeldCents > 0 && (
         <div className={d.refund.eligible ? 'banner ok' : 'banner warn'} data-testid="deposit-eligibility">
           <strong>{d.refund.eligible ? 'Eligible for refund. ' : 'Not eligible for refund yet. '}</strong>
@@ -337,37 +307,39 @@ function DepositCard({ d }: { d: DepositView }): React.JSX.Element {
           <li key={t}>{t}</li>
         ))}
       </ul>
-    </div>
+    </StatCard>
   );
 }
 
 function CalculationPanel({ calc }: { calc: Calculation }): React.JSX.Element {
   const w = calc.working;
   return (
-    <div className="dep-card calc" data-testid="deposit-calc">
-      <div className="dep-head">
-        <div>
-          <span className="label">Required deposit</span>
-          <Money cents={calc.amountCents} symbol className="dep-amount" />
-        </div>
-        <div>
-          <span className="label">Policy</span>
-          <strong>{calc.policy.id}</strong>
-        </div>
-        {calc.installments.length > 1 && (
-          <div>
-            <span className="label">In installments</span>
-            <strong>
-              {calc.installments.map((i, n) => (
-                <span key={i.dueWith}>
-                  {n > 0 && ' + '}
-                  <Money cents={i.amountCents} symbol />
-                </span>
-              ))}
-            </strong>
-          </div>
-        )}
-      </div>
+    <StatCard
+      className="dep-card calc"
+      testId="deposit-calc"
+      head={
+        <>
+          <Stat label="Required deposit">
+            <Money cents={calc.amountCents} symbol className="dep-amount" />
+          </Stat>
+          <Stat label="Policy">
+            <strong>{calc.policy.id}</strong>
+          </Stat>
+          {calc.installments.length > 1 && (
+            <Stat label="In installments">
+              <strong>
+                {calc.installments.map((i, n) => (
+                  <span key={i.dueWith}>
+                    {n > 0 && ' + '}
+                    <Money cents={i.amountCents} symbol />
+                  </span>
+                ))}
+              </strong>
+            </Stat>
+          )}
+        </>
+      }
+    >
       <h3>How it is worked out</h3>
       <ol className="dep-working" data-testid="deposit-working">
         {calc.explanation.map((line) => (
@@ -396,6 +368,6 @@ function CalculationPanel({ calc }: { calc: Calculation }): React.JSX.Element {
         )}
         .
       </p>
-    </div>
+    </StatCard>
   );
 }

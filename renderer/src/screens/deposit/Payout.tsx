@@ -4,7 +4,7 @@
  * the rest refunded). A supervisor approves refunds over the till's limit and early refunds (not
  * eligible yet). The slip prints; the receipt shows on screen.
  */
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 
 import { finalBillApplication } from '../../../../shared/domain/deposits.js';
 import { REFUND_METHOD_WORDS, type RefundMethod } from '../../../../shared/domain/deposit-ledger.js';
@@ -13,6 +13,7 @@ import { formatCents, parseAmount } from '../../../../shared/money.js';
 import { api } from '../../api/client.js';
 import { withApproval } from '../../components/ApprovalFields.js';
 import { Field } from '../../components/Field.js';
+import { useWindowKeys } from '../../components/keys.js';
 import { Money, MoneyRow } from '../../components/Money.js';
 import { ReasonField, SubmitBlock, useSubmitForm } from '../../components/SubmitForm.js';
 import { useCounter } from '../../stores/counter.js';
@@ -41,18 +42,13 @@ function usePayoutForm() {
 
 /** Enter confirms from anywhere on the screen but a text field (fields confirm with their own Enter): it presses the screen's main button. */
 function useEnter(): void {
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent): void => {
-      const t = e.target as HTMLElement | null;
-      if (e.key !== 'Enter' || e.defaultPrevented || t?.tagName === 'INPUT' || t?.tagName === 'BUTTON')
-        return;
-      const button = document.querySelector<HTMLButtonElement>('button[data-enter]');
-      if (!button || button.disabled) return;
-      e.preventDefault();
-      button.click();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
+  useWindowKeys((e) => {
+    const t = e.target as HTMLElement | null;
+    if (e.key !== 'Enter' || e.defaultPrevented || t?.tagName === 'INPUT' || t?.tagName === 'BUTTON') return;
+    const button = document.querySelector<HTMLButtonElement>('button[data-enter]');
+    if (!button || button.disabled) return;
+    e.preventDefault();
+    button.click();
   }, []);
 }
 

@@ -1,11 +1,13 @@
 /**
  * The pieces the device cards share (Devices, F11): the state badge and status line, a labelled field
- * with its error, the serial-port fields (port, baud, framing, flow) and the Test button with its result.
+ * with its error, the serial-port fields (port, baud, framing, flow), the card's shell with its
+ * Connection choice, and the Test button with its result.
  */
 import { useId } from 'react';
 
 import type { DeviceTestResult } from '../../../../shared/api/channels/devices.js';
 import { BAUD_RATES, DEFAULT_SERIAL, type SerialOptions } from '../../../../shared/devices/settings.js';
+import { asChoices, Select, type Choice } from '../../components/Select.js';
 import { useDevices, type DeviceKey } from '../../stores/devices.js';
 
 const STATE_WORD: Record<string, string> = {
@@ -108,45 +110,36 @@ export function SerialFields({
         </datalist>
       </Labeled>
       <Labeled label="Baud" error={errors[`${errorPrefix}.baudRate`]}>
-        <select
+        <Select
           value={value.baudRate}
-          data-testid={`${testId}-baud`}
-          onChange={(e) => set('baudRate', Number(e.currentTarget.value))}
-        >
-          {BAUD_RATES.map((b) => (
-            <option key={b} value={b}>
-              {b}
-            </option>
-          ))}
-        </select>
+          choices={asChoices(BAUD_RATES)}
+          testId={`${testId}-baud`}
+          onChange={(v) => set('baudRate', Number(v))}
+        />
       </Labeled>
       <Labeled label="Framing">
-        <select
+        <Select
           value={framingOf(value)}
-          data-testid={`${testId}-framing`}
-          onChange={(e) => onChange({ ...value, ...FRAMINGS[e.currentTarget.value] })}
-        >
-          {Object.keys(FRAMINGS).map((f) => (
-            <option key={f} value={f}>
-              {f}
-            </option>
-          ))}
-        </select>
+          choices={asChoices(Object.keys(FRAMINGS))}
+          testId={`${testId}-framing`}
+          onChange={(v) => onChange({ ...value, ...FRAMINGS[v] })}
+        />
       </Labeled>
       <Labeled label="Flow">
-        <select
+        <Select
           value={value.rtscts ? 'rtscts' : 'none'}
-          onChange={(e) => set('rtscts', e.currentTarget.value === 'rtscts')}
-        >
-          <option value="none">None</option>
-          <option value="rtscts">RTS/CTS</option>
-        </select>
+          choices={[
+            ['none', 'None'],
+            ['rtscts', 'RTS/CTS'],
+          ]}
+          onChange={(v) => set('rtscts', v === 'rtscts')}
+        />
       </Labeled>
     </div>
   );
 }
 
-export function newSerial(firstPort: string | undefined): SerialOptions {
+function newSerial(firstPort: string | undefined): SerialOptions {
   return { ...DEFAULT_SERIAL, path: firstPort ?? '' };
 }
 
@@ -206,5 +199,97 @@ export function StatusLine({
         </p>
       )}
     </div>
+  );
+}
+
+/** A whole number typed in a field: anything but digits is dropped as it is typed. */
+export function NumberInput({
+  value,
+  onChange,
+  testId,
+}: {
+  value: number;
+  onChange(v: number): void;
+  testId?: string;
+}): React.JSX.Element {
+  return (
+    <input
+      inputMode="numeric"
+      value={String(value)}
+      data-testid={testId}
+      onChange={(e) => onChange(Number(e.currentTarget.value.replace(/\D/g, '')))}
+    />
+  );
+}
+
+/** Text the admin types as written in a manual (a host, a path, hex bytes): no spelling check. */
+export function CodeInput({
+  value,
+  onChange,
+  testId,
+  placeholder,
+}: {
+  value: string;
+  onChange(v: string): void;
+  testId?: string;
+  placeholder?: string;
+}): React.JSX.Element {
+  return (
+    <input
+      value={value}
+      placeholder={placeholder}
+      spellCheck={false}
+      data-testid={testId}
+      onChange={(e) => onChange(e.currentTarget.value)}
+    />
+  );
+}
+
+/**
+ * A device's card: its name and state badge, the status line, how the counter reaches it (the
+ * Connection choice), the card's own fields, and the Test button.
+ */
+export function DeviceCard<K extends string>({
+  device,
+  title,
+  info,
+  status = info,
+  kind,
+  kinds,
+  onKind,
+  test,
+  children,
+}: {
+  device: DeviceKey;
+  title: string;
+  info: { state: string; detail: string | null; connection: string } | undefined;
+  status?: { state: string; detail: string | null; connection: string } | undefined;
+  kind: K;
+  kinds: readonly (readonly [K, string])[];
+  /** The new kind, and serial settings on the first port the OS lists for a kind that needs them. */
+  onKind(kind: K, serial: SerialOptions): void;
+  /** The Test button: its label, and why it is off (`note`) while it is. */
+  test: { label: string; disabled: boolean; note: string | null };
+  children: React.ReactNode;
+}): React.JSX.Element {
+  const firstPort = useDevices((s) => s.ports[0]?.path);
+  return (
+    <section className="dev-card" data-testid={`device-${device}`}>
+      <header>
+        <h3>{title}</h3>
+        {info && <StateBadge state={info.state} testId={`${device}-state`} />}
+      </header>
+      {status && <StatusLine status={status} testId={device} />}
+      <Labeled label="Connection">
+        <Select
+          value={kind}
+          choices={kinds as readonly Choice[]}
+          testId={`${device}-kind`}
+          onChange={(k) => k !== kind && onKind(k as K, newSerial(firstPort))}
+        />
+      </Labeled>
+      {children}
+      <TestRow device={device} {...test} />
+    </section>
   );
 }

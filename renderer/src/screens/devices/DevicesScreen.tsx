@@ -7,18 +7,14 @@ import { useEffect } from 'react';
 
 import type { DeviceSettings } from '../../../../shared/devices/settings.js';
 import { useDevices } from '../../stores/devices.js';
+import { usePick } from '../../stores/pick.js';
 import { DrawerCard } from './DrawerCard.js';
 import { PrinterCard } from './PrinterCard.js';
 import { ScannerCard } from './ScannerCard.js';
 
 export function DevicesScreen(): React.JSX.Element {
-  const draft = useDevices((s) => s.draft);
-  const saved = useDevices((s) => s.saved);
-  const info = useDevices((s) => s.info);
-  const listError = useDevices((s) => s.listError);
-  const loadError = useDevices((s) => s.loadError);
-  const saving = useDevices((s) => s.saving);
-  const saveMessage = useDevices((s) => s.saveMessage);
+  const { draft, saved, info, listError } = usePick(useDevices, 'draft', 'saved', 'info', 'listError');
+  const { loadError, saving, saveMessage } = usePick(useDevices, 'loadError', 'saving', 'saveMessage');
   const ports = useDevices((s) => s.ports);
   const { edit, save, revert, loadPorts } = useDevices.getState();
   const dirty = Boolean(draft && saved && JSON.stringify(draft) !== JSON.stringify(saved));

@@ -3,9 +3,17 @@
  * the sensor level, the open-too-long alert, and an Open drawer test.
  */
 import type { DevicesInfo } from '../../../../shared/api/channels/devices.js';
-import type { DrawerSettings, PrinterSettings } from '../../../../shared/devices/settings.js';
+import type { DrawerSettings, PrinterSettings, SerialOptions } from '../../../../shared/devices/settings.js';
+import { Select } from '../../components/Select.js';
 import { useDevices } from '../../stores/devices.js';
-import { ago, Labeled, newSerial, SerialFields, StateBadge, StatusLine, TestRow } from './DeviceFields.js';
+import { ago, CodeInput, DeviceCard, Labeled, NumberInput, SerialFields } from './DeviceFields.js';
+
+type Kind = DrawerSettings['connection']['kind'];
+const KINDS: [Kind, string][] = [
+  ['printer', 'Through the printer (DK port)'],
+  ['serial', 'Direct serial drawer'],
+  ['none', 'No drawer'],
+];
 
 export function DrawerCard({
   value,
@@ -20,44 +28,33 @@ export function DrawerCard({
   dirty: boolean;
   onChange(v: DrawerSettings): void;
 }): React.JSX.Element {
-  const ports = useDevices((s) => s.ports);
   const errors = useDevices((s) => s.fieldErrors);
   const c = value.connection;
-  const setKind = (kind: DrawerSettings['connection']['kind']): void => {
-    if (kind === c.kind) return;
+  const setKind = (kind: Kind, serial: SerialOptions): void => {
     const connection: DrawerSettings['connection'] =
-      kind === 'serial'
-        ? { kind, serial: newSerial(ports[0]?.path), openCommand: '07', statusRequest: '10 04 01' }
-        : { kind };
+      kind === 'serial' ? { kind, serial, openCommand: '07', statusRequest: '10 04 01' } : { kind };
     onChange({ ...value, connection });
   };
   return (
-    <section className="dev-card" data-testid="device-drawer">
-      <header>
-        <h3>Cash drawer</h3>
-        {info && <StateBadge state={info.state} testId="drawer-state" />}
-      </header>
-      {info && (
-        <StatusLine
-          status={{
-            ...info,
-            detail:
-              info.state === 'open' && info.openSince ? `Open since ${ago(info.openSince)}` : info.detail,
-          }}
-          testId="drawer"
-        />
-      )}
-      <Labeled label="Connection">
-        <select
-          value={c.kind}
-          data-testid="drawer-kind"
-          onChange={(e) => setKind(e.currentTarget.value as DrawerSettings['connection']['kind'])}
-        >
-          <option value="printer">Through the printer (DK port)</option>
-          <option value="serial">Direct serial drawer</option>
-          <option value="none">No drawer</option>
-        </select>
-      </Labeled>
+    <DeviceCard
+      device="drawer"
+      title="Cash drawer"
+      info={info}
+      status={
+        info && {
+          ...info,
+          detail: info.state === 'open' && info.openSince ? `Open since ${ago(info.openSince)}` : info.detail,
+        }
+      }
+      kind={c.kind}
+      kinds={KINDS}
+      test={{
+        label: 'Open drawer',
+        disabled: dirty || c.kind === 'none',
+        note: c.kind === 'none' ? null : 'Save first, then test.',
+      }}
+      onKind={setKind}
+    >
       {c.kind === 'printer' && (
         <p className="muted small">
           Kicked with{' '}
@@ -75,24 +72,18 @@ export function DrawerCard({
           />
           <div className="dev-grid">
             <Labeled label="Open command (hex)" error={errors['drawer.connection.openCommand']}>
-              <input
+              <CodeInput
                 value={c.openCommand}
-                spellCheck={false}
-                onChange={(e) =>
-                  onChange({ ...value, connection: { ...c, openCommand: e.currentTarget.value } })
-                }
+                onChange={(openCommand) => onChange({ ...value, connection: { ...c, openCommand } })}
               />
             </Labeled>
             <Labeled
               label="Status request (hex, blank: none)"
               error={errors['drawer.connection.statusRequest']}
             >
-              <input
+              <CodeInput
                 value={c.statusRequest}
-                spellCheck={false}
-                onChange={(e) =>
-                  onChange({ ...value, connection: { ...c, statusRequest: e.currentTarget.value } })
-                }
+                onChange={(statusRequest) => onChange({ ...value, connection: { ...c, statusRequest } })}
               />
             </Labeled>
           </div>
@@ -101,37 +92,24 @@ export function DrawerCard({
       {c.kind !== 'none' && (
         <div className="dev-grid two">
           <Labeled label="Sensor when open">
-            <select
+            <Select
               value={value.openWhenSensor}
-              onChange={(e) =>
-                onChange({
-                  ...value,
-                  openWhenSensor: e.currentTarget.value as DrawerSettings['openWhenSensor'],
-                })
-              }
-            >
-              <option value="high">High</option>
-              <option value="low">Low</option>
-            </select>
+              choices={[
+                ['high', 'High'],
+                ['low', 'Low'],
+              ]}
+              onChange={(v) => onChange({ ...value, openWhenSensor: v as DrawerSettings['openWhenSensor'] })}
+            />
           </Labeled>
           <Labeled label="Alert after (s)" error={errors['drawer.alertAfterSeconds']}>
-            <input
-              inputMode="numeric"
-              value={String(value.alertAfterSeconds)}
-              data-testid="drawer-alert"
-              onChange={(e) =>
-                onChange({ ...value, alertAfterSeconds: Number(e.currentTarget.value.replace(/\D/g, '')) })
-              }
+            <NumberInput
+              value={value.alertAfterSeconds}
+              testId="drawer-alert"
+              onChange={(alertAfterSeconds) => onChange({ ...value, alertAfterSeconds })}
             />
           </Labeled>
         </div>
       )}
-      <TestRow
-        device="drawer"
-        label="Open drawer"
-        disabled={dirty || c.kind === 'none'}
-        note={c.kind === 'none' ? null : 'Save first, then test.'}
-      />
-    </section>
+    </DeviceCard>
   );
 }

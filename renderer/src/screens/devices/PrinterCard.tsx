@@ -3,9 +3,56 @@
  * a device file), its type, columns and code page, and a test page.
  */
 import type { DevicesInfo } from '../../../../shared/api/channels/devices.js';
-import type { PrinterSettings } from '../../../../shared/devices/settings.js';
+import type { PrinterSettings, SerialOptions } from '../../../../shared/devices/settings.js';
+import { Select, type Choice } from '../../components/Select.js';
 import { useDevices } from '../../stores/devices.js';
-import { Labeled, newSerial, SerialFields, StateBadge, StatusLine, TestRow } from './DeviceFields.js';
+import { CodeInput, DeviceCard, Labeled, NumberInput, SerialFields } from './DeviceFields.js';
+
+type Kind = PrinterSettings['connection']['kind'];
+const KINDS: [Kind, string][] = [
+  ['virtual', 'Virtual (receipts on screen)'],
+  ['serial', 'Serial port'],
+  ['tcp', 'Network (TCP, port 9100)'],
+  ['file', 'Device file (USB, e.g. /dev/usb/lp0)'],
+];
+
+/** The printer's own settings, one select each: the label, the test id, the choices. */
+const SETTINGS: {
+  key: 'type' | 'columns' | 'characterSet';
+  label: string;
+  testId?: string;
+  choices: Choice[];
+}[] = [
+  {
+    key: 'type',
+    label: 'Type',
+    testId: 'printer-type',
+    choices: [
+      ['epson', 'Epson'],
+      ['star', 'Star'],
+    ],
+  },
+  {
+    key: 'columns',
+    label: 'Columns',
+    testId: 'printer-columns',
+    choices: [
+      [48, '48'],
+      [42, '42'],
+      [32, '32'],
+    ],
+  },
+  {
+    key: 'characterSet',
+    label: 'Code page',
+    choices: [
+      ['PC858_EURO', 'PC858'],
+      ['PC850_MULTILINGUAL', 'PC850'],
+      ['WPC1252', 'WPC1252'],
+      ['PC437_USA', 'PC437'],
+    ],
+  },
+];
 
 export function PrinterCard({
   value,
@@ -21,37 +68,27 @@ export function PrinterCard({
   const ports = useDevices((s) => s.ports);
   const errors = useDevices((s) => s.fieldErrors);
   const c = value.connection;
-  const setKind = (kind: PrinterSettings['connection']['kind']): void => {
-    if (kind === c.kind) return;
+  const setKind = (kind: Kind, serial: SerialOptions): void => {
     const connection: PrinterSettings['connection'] =
       kind === 'virtual'
         ? { kind }
         : kind === 'serial'
-          ? { kind, serial: newSerial(ports[0]?.path) }
+          ? { kind, serial }
           : kind === 'tcp'
             ? { kind, host: '', port: 9100 }
             : { kind, path: ports.find((p) => p.path.startsWith('/dev/usb/lp'))?.path ?? '/dev/usb/lp0' };
     onChange({ ...value, connection });
   };
   return (
-    <section className="dev-card" data-testid="device-printer">
-      <header>
-        <h3>Receipt printer</h3>
-        {info && <StateBadge state={info.state} testId="printer-state" />}
-      </header>
-      {info && <StatusLine status={info} testId="printer" />}
-      <Labeled label="Connection">
-        <select
-          value={c.kind}
-          data-testid="printer-kind"
-          onChange={(e) => setKind(e.currentTarget.value as PrinterSettings['connection']['kind'])}
-        >
-          <option value="virtual">Virtual (receipts on screen)</option>
-          <option value="serial">Serial port</option>
-          <option value="tcp">Network (TCP, port 9100)</option>
-          <option value="file">Device file (USB, e.g. /dev/usb/lp0)</option>
-        </select>
-      </Labeled>
+    <DeviceCard
+      device="printer"
+      title="Receipt printer"
+      info={info}
+      kind={c.kind}
+      kinds={KINDS}
+      test={{ label: 'Print test page', disabled: dirty, note: 'Save first, then test.' }}
+      onKind={setKind}
+    >
       {c.kind === 'serial' && (
         <SerialFields
           value={c.serial}
@@ -63,80 +100,44 @@ export function PrinterCard({
       {c.kind === 'tcp' && (
         <div className="dev-grid">
           <Labeled label="Host or IP address" error={errors['printer.connection.host']} wide>
-            <input
+            <CodeInput
               value={c.host}
               placeholder="10.0.0.7"
-              spellCheck={false}
-              data-testid="printer-host"
-              onChange={(e) => onChange({ ...value, connection: { ...c, host: e.currentTarget.value } })}
+              testId="printer-host"
+              onChange={(host) => onChange({ ...value, connection: { ...c, host } })}
             />
           </Labeled>
           <Labeled label="Port" error={errors['printer.connection.port']}>
-            <input
-              inputMode="numeric"
-              value={String(c.port)}
-              data-testid="printer-port"
-              onChange={(e) =>
-                onChange({
-                  ...value,
-                  connection: { ...c, port: Number(e.currentTarget.value.replace(/\D/g, '')) },
-                })
-              }
+            <NumberInput
+              value={c.port}
+              testId="printer-port"
+              onChange={(port) => onChange({ ...value, connection: { ...c, port } })}
             />
           </Labeled>
         </div>
       )}
       {c.kind === 'file' && (
         <Labeled label="Device file" error={errors['printer.connection.path']}>
-          <input
+          <CodeInput
             value={c.path}
-            spellCheck={false}
-            data-testid="printer-file"
-            onChange={(e) =>
-              onChange({ ...value, connection: { kind: 'file', path: e.currentTarget.value } })
-            }
+            testId="printer-file"
+            onChange={(path) => onChange({ ...value, connection: { kind: 'file', path } })}
           />
         </Labeled>
       )}
       <div className="dev-grid">
-        <Labeled label="Type">
-          <select
-            value={value.type}
-            data-testid="printer-type"
-            onChange={(e) => onChange({ ...value, type: e.currentTarget.value as PrinterSettings['type'] })}
-          >
-            <option value="epson">Epson</option>
-            <option value="star">Star</option>
-          </select>
-        </Labeled>
-        <Labeled label="Columns">
-          <select
-            value={value.columns}
-            data-testid="printer-columns"
-            onChange={(e) =>
-              onChange({ ...value, columns: Number(e.currentTarget.value) as PrinterSettings['columns'] })
-            }
-          >
-            <option value={48}>48</option>
-            <option value={42}>42</option>
-            <option value={32}>32</option>
-          </select>
-        </Labeled>
-        <Labeled label="Code page">
-          <select
-            value={value.characterSet}
-            onChange={(e) =>
-              onChange({ ...value, characterSet: e.currentTarget.value as PrinterSettings['characterSet'] })
-            }
-          >
-            <option value="PC858_EURO">PC858</option>
-            <option value="PC850_MULTILINGUAL">PC850</option>
-            <option value="WPC1252">WPC1252</option>
-            <option value="PC437_USA">PC437</option>
-          </select>
-        </Labeled>
+        {SETTINGS.map((s) => (
+          <Labeled key={s.key} label={s.label}>
+            <Select
+              value={value[s.key]}
+              choices={s.choices}
+              testId={s.testId}
+              // The choices are the schema's own values; the columns come back from the select as text.
+              onChange={(v) => onChange({ ...value, [s.key]: s.key === 'columns' ? Number(v) : v })}
+            />
+          </Labeled>
+        ))}
       </div>
-      <TestRow device="printer" label="Print test page" disabled={dirty} note="Save first, then test." />
-    </section>
+    </DeviceCard>
   );
 }

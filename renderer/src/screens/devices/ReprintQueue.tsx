@@ -10,6 +10,7 @@ import { Money } from '../../components/Money.js';
 import { useCounter } from '../../stores/counter.js';
 import { useDevices } from '../../stores/devices.js';
 import { useSession } from '../../stores/session.js';
+import { usePick } from '../../stores/pick.js';
 
 function NoSale({ needsApproval }: { needsApproval: boolean }): React.JSX.Element {
   const [reason, setReason] = useState('');
@@ -74,11 +75,8 @@ function NoSale({ needsApproval }: { needsApproval: boolean }): React.JSX.Elemen
 }
 
 export function ReprintQueue(): React.JSX.Element {
-  const queue = useDevices((s) => s.queue);
-  const loaded = useDevices((s) => s.queueLoaded);
-  const printing = useDevices((s) => s.printing);
-  const result = useDevices((s) => s.queueResult);
-  const error = useDevices((s) => s.queueError);
+  const { queue, queueLoaded: loaded, printing } = usePick(useDevices, 'queue', 'queueLoaded', 'printing');
+  const { queueResult: result, queueError: error } = usePick(useDevices, 'queueResult', 'queueError');
   const printer = useSession((s) => s.status?.printer);
   const role = useSession((s) => s.state?.cashier?.role);
   const button = useRef<HTMLButtonElement>(null);

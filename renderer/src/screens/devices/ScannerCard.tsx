@@ -4,9 +4,21 @@
  */
 import type { DevicesInfo } from '../../../../shared/api/channels/devices.js';
 import type { ScannerSettings } from '../../../../shared/devices/settings.js';
+import { Select, type Choice } from '../../components/Select.js';
 import { useDevices } from '../../stores/devices.js';
-import { ago, Labeled, newSerial, SerialFields, StateBadge, StatusLine, TestRow } from './DeviceFields.js';
+import { ago, DeviceCard, Labeled, NumberInput, SerialFields } from './DeviceFields.js';
 import { WedgeFramingFields } from './WedgeFramingFields.js';
+
+const KINDS: [ScannerSettings['connection']['kind'], string][] = [
+  ['wedge', 'Keyboard wedge (USB keyboard mode)'],
+  ['serial', 'Serial port'],
+];
+const SUFFIXES: Choice[] = [
+  ['crlf', 'CR/LF'],
+  ['cr', 'CR'],
+  ['lf', 'LF'],
+  ['none', 'None (pause)'],
+];
 
 export function ScannerCard({
   value,
@@ -21,33 +33,23 @@ export function ScannerCard({
   dirty: boolean;
   onChange(v: ScannerSettings): void;
 }): React.JSX.Element {
-  const ports = useDevices((s) => s.ports);
   const errors = useDevices((s) => s.fieldErrors);
   const c = value.connection;
   return (
-    <section className="dev-card" data-testid="device-scanner">
-      <header>
-        <h3>Barcode scanner</h3>
-        {info && <StateBadge state={info.state} testId="scanner-state" />}
-      </header>
-      {info && <StatusLine status={info} testId="scanner" />}
-      <Labeled label="Connection">
-        <select
-          value={c.kind}
-          data-testid="scanner-kind"
-          onChange={(e) => {
-            const kind = e.currentTarget.value as ScannerSettings['connection']['kind'];
-            if (kind === c.kind) return;
-            onChange({
-              ...value,
-              connection: kind === 'serial' ? { kind, serial: newSerial(ports[0]?.path) } : { kind },
-            });
-          }}
-        >
-          <option value="wedge">Keyboard wedge (USB keyboard mode)</option>
-          <option value="serial">Serial port</option>
-        </select>
-      </Labeled>
+    <DeviceCard
+      device="scanner"
+      title="Barcode scanner"
+      info={info}
+      kind={c.kind}
+      kinds={KINDS}
+      test={{ label: 'Check scanner', disabled: dirty, note: 'Save first, then test.' }}
+      onKind={(kind, serial) =>
+        onChange({
+          ...value,
+          connection: kind === 'serial' ? { kind, serial } : { kind },
+        })
+      }
+    >
       {c.kind === 'serial' && (
         <>
           <SerialFields
@@ -58,30 +60,18 @@ export function ScannerCard({
           />
           <div className="dev-grid">
             <Labeled label="Suffix">
-              <select
+              <Select
                 value={value.suffix}
-                data-testid="scanner-suffix"
-                onChange={(e) =>
-                  onChange({ ...value, suffix: e.currentTarget.value as ScannerSettings['suffix'] })
-                }
-              >
-                <option value="crlf">CR/LF</option>
-                <option value="cr">CR</option>
-                <option value="lf">LF</option>
-                <option value="none">None (pause)</option>
-              </select>
+                choices={SUFFIXES}
+                testId="scanner-suffix"
+                onChange={(v) => onChange({ ...value, suffix: v as ScannerSettings['suffix'] })}
+              />
             </Labeled>
             {value.suffix === 'none' && (
               <Labeled label="Pause (ms)" error={errors['scanner.interByteTimeoutMs']}>
-                <input
-                  inputMode="numeric"
-                  value={String(value.interByteTimeoutMs)}
-                  onChange={(e) =>
-                    onChange({
-                      ...value,
-                      interByteTimeoutMs: Number(e.currentTarget.value.replace(/\D/g, '')),
-                    })
-                  }
+                <NumberInput
+                  value={value.interByteTimeoutMs}
+                  onChange={(interByteTimeoutMs) => onChange({ ...value, interByteTimeoutMs })}
                 />
               </Labeled>
             )}
@@ -117,7 +107,6 @@ export function ScannerCard({
           </span>
         )}
       </div>
-      <TestRow device="scanner" label="Check scanner" disabled={dirty} note="Save first, then test." />
-    </section>
+    </DeviceCard>
   );
 }

@@ -3,6 +3,7 @@ import { useEffect, useRef } from 'react';
 
 import { Money } from '../../components/Money.js';
 import { useCounter } from '../../stores/counter.js';
+import { usePick } from '../../stores/pick.js';
 import { useEquipment, type DraftLine, type Mode } from './store.js';
 
 function money(c: number): React.JSX.Element {
@@ -12,9 +13,7 @@ function money(c: number): React.JSX.Element {
 function LineCard({ line, index }: { line: DraftLine; index: number }): React.JSX.Element {
   const entry = useEquipment((s) => s.catalog.find((c) => c.item.sku === line.sku));
   const priced = useEquipment((s) => s.priced?.lines[index]);
-  const checked = useEquipment((s) => s.checked);
-  const focus = useEquipment((s) => s.focus);
-  const errors = useEquipment((s) => s.fieldErrors);
+  const { checked, focus, fieldErrors: errors } = usePick(useEquipment, 'checked', 'focus', 'fieldErrors');
   const eq = useEquipment.getState();
   const item = entry?.item;
   const qtyError = errors[`lines.${String(index)}.quantity`] ?? errors[`lines.${String(index)}.mode`];
@@ -115,13 +114,8 @@ function LineCard({ line, index }: { line: DraftLine; index: number }): React.JS
 }
 
 export function OrderTab(): React.JSX.Element {
-  const query = useEquipment((s) => s.query);
-  const results = useEquipment((s) => s.results);
-  const selected = useEquipment((s) => s.selected);
-  const lines = useEquipment((s) => s.lines);
-  const priced = useEquipment((s) => s.priced);
-  const orderError = useEquipment((s) => s.orderError);
-  const busy = useEquipment((s) => s.busy);
+  const { query, results, selected, lines } = usePick(useEquipment, 'query', 'results', 'selected', 'lines');
+  const { priced, orderError, busy } = usePick(useEquipment, 'priced', 'orderError', 'busy');
   const account = useCounter((s) => s.account);
   const eq = useEquipment.getState();
   const search = useRef<HTMLInputElement>(null);

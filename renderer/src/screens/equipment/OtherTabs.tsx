@@ -5,6 +5,7 @@ import { Field } from '../../components/Field.js';
 import { Money } from '../../components/Money.js';
 import { ReceiptPaper } from '../../components/ReceiptPaper.js';
 import { useCounter } from '../../stores/counter.js';
+import { usePick } from '../../stores/pick.js';
 import { useEquipment } from './store.js';
 
 const STATUS_WORDS: Record<string, string> = {
@@ -153,11 +154,9 @@ export function StockTab(): React.JSX.Element {
 }
 
 export function ReceiveTab(): React.JSX.Element {
-  const catalog = useEquipment((s) => s.catalog);
-  const r = useEquipment((s) => s.receive);
+  const { catalog, receive: r } = usePick(useEquipment, 'catalog', 'receive');
   const errors = useEquipment((s) => s.receiveErrors);
-  const error = useEquipment((s) => s.receiveError);
-  const received = useEquipment((s) => s.received);
+  const { receiveError: error, received } = usePick(useEquipment, 'receiveError', 'received');
   const eq = useEquipment.getState();
   useEffect(() => {
     if (!r.sku && catalog[0]) eq.setReceive({ sku: catalog[0].item.sku });

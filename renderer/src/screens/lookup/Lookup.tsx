@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 
 import { useCounter } from '../../stores/counter.js';
+import { usePick } from '../../stores/pick.js';
 
 const STATUS_LABEL: Record<string, string> = {
   active: 'Active',
@@ -10,11 +11,8 @@ const STATUS_LABEL: Record<string, string> = {
 };
 
 export function Lookup(): React.JSX.Element {
-  const query = useCounter((s) => s.query);
-  const results = useCounter((s) => s.results);
-  const selected = useCounter((s) => s.selected);
-  const searching = useCounter((s) => s.searching);
-  const searchError = useCounter((s) => s.searchError);
+  const { query, results, selected } = usePick(useCounter, 'query', 'results', 'selected');
+  const { searching, searchError } = usePick(useCounter, 'searching', 'searchError');
   const { setQuery, moveSelection, openAccount } = useCounter.getState();
   const input = useRef<HTMLInputElement>(null);
 

@@ -9,6 +9,7 @@ import { useEffect, useRef } from 'react';
 import type { HeldResolution, SyncMonitor } from '../../../../shared/api/channels/sync.js';
 import { Field } from '../../components/Field.js';
 import { useSession } from '../../stores/session.js';
+import { usePick } from '../../stores/pick.js';
 import { SYNC_TABS, useSync, type SyncTab } from './store.js';
 
 function when(iso: string | null): string {
@@ -129,9 +130,7 @@ function PayloadRow({ payload, cols }: { payload: unknown; cols: number }): Reac
 }
 
 function Rows({ m, tab }: { m: SyncMonitor; tab: Exclude<SyncTab, 'enroll'> }): React.JSX.Element {
-  const selected = useSync((s) => s.selected);
-  const expanded = useSync((s) => s.expanded);
-  const toggle = useSync((s) => s.toggle);
+  const { selected, expanded, toggle } = usePick(useSync, 'selected', 'expanded', 'toggle');
   const resolving = useSync((s) => s.resolving);
   if (tab === 'rejected') {
     if (m.rejected.length === 0)
@@ -380,10 +379,7 @@ function Enrollment({ m }: { m: SyncMonitor }): React.JSX.Element {
 }
 
 export function SyncScreen(): React.JSX.Element {
-  const monitor = useSync((s) => s.monitor);
-  const fetchedAt = useSync((s) => s.fetchedAt);
-  const error = useSync((s) => s.error);
-  const tab = useSync((s) => s.tab);
+  const { monitor, fetchedAt, error, tab } = usePick(useSync, 'monitor', 'fetchedAt', 'error', 'tab');
   const syncing = useSync((s) => s.syncing);
   const status = useSession((s) => s.status);
   const root = useRef<HTMLDivElement>(null);

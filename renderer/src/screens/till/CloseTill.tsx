@@ -3,7 +3,7 @@
  * and types the card terminal's batch total, without seeing what is expected. The host answers with
  * the difference; beyond tolerance a supervisor accepts it with a note. Then the Z report prints.
  */
-import { useState } from 'react';
+import { Fragment, useState } from 'react';
 
 import type { ChannelOutput } from '../../../../shared/api/contract.js';
 import { formatCents, parseAmount } from '../../../../shared/money.js';
@@ -11,13 +11,25 @@ import { api } from '../../api/client.js';
 import { ApprovalFields, approvalOrUndefined, type ApprovalDraft } from '../../components/ApprovalFields.js';
 import { DenominationCount, toCounts } from '../../components/DenominationCount.js';
 import { Field } from '../../components/Field.js';
-import { Money } from '../../components/Money.js';
+import { MoneyRow } from '../../components/Money.js';
 import { FormError, SubmitButton } from '../../components/SubmitForm.js';
 import { useCounter } from '../../stores/counter.js';
 import { useSession } from '../../stores/session.js';
 import { fieldErrorsOf, useTill } from '../../stores/till.js';
 
 type Figures = ChannelOutput<'till.close'>['figures'];
+type Tally = 'checks' | 'moneyOrders';
+
+/** Counted by number and total; `key` is the field of the close's input, `testId` the fields' prefix. */
+const TALLIES: { key: Tally; title: string; testId: string }[] = [
+  { key: 'checks', title: 'Checks', testId: 'close-checks' },
+  { key: 'moneyOrders', title: 'Money orders', testId: 'close-mo' },
+];
+/** Each tally's two fields: what is typed, its label, its keyboard, and the input field it is checked as. */
+const TALLY_FIELDS: ['count' | 'total', string, 'numeric' | 'decimal', string][] = [
+  ['count', 'How many', 'numeric', 'count'],
+  ['total', 'Total', 'decimal', 'cents'],
+];
 
 function words(c: number): string {
   return c === 0
@@ -31,8 +43,12 @@ export function CloseTill(): React.JSX.Element {
   const config = useTill((s) => s.config);
   const role = useSession((s) => s.state?.cashier?.role);
   const [cash, setCash] = useState<Record<string, string>>({});
-  const [checks, setChecks] = useState({ count: '', total: '' });
-  const [mos, setMos] = useState({ count: '', total: '' });
+  const [tallies, setTallies] = useState<Record<Tally, { count: string; total: string }>>({
+    checks: { count: '', total: '' },
+    moneyOrders: { count: '', total: '' },
+  });
+  const setTally = (key: Tally, patch: Partial<{ count: string; total: string }>): void =>
+    setTallies({ ...tallies, [key]: { ...tallies[key], ...patch } });
   const [card, setCard] = useState('');
   const [note, setNote] = useState('');
   const [approval, setApproval] = useState<ApprovalDraft>({ supervisorId: '', pin: '' });
@@ -49,14 +65,18 @@ export function CloseTill(): React.JSX.Element {
     return p.ok ? p.cents : 0;
   };
   const count = (text: string): number => (text.trim() === '' ? 0 : Number(text));
+  const tallyInput = (key: Tally, errs: Record<string, string>) => ({
+    count: count(tallies[key].count),
+    cents: money(tallies[key].total, `${key}.cents`, errs),
+  });
 
   const submit = async (): Promise<void> => {
     if (busy) return;
     const errs: Record<string, string> = {};
     const input = {
       cashCounts: toCounts(cash),
-      checks: { count: count(checks.count), cents: money(checks.total, 'checks.cents', errs) },
-      moneyOrders: { count: count(mos.count), cents: money(mos.total, 'moneyOrders.cents', errs) },
+      checks: tallyInput('checks', errs),
+      moneyOrders: tallyInput('moneyOrders', errs),
       cardBatchCents: money(card, 'cardBatchCents', errs),
       ...(note.trim() ? { note: note.trim() } : {}),
       ...(figures && approvalOrUndefined(approval) ? { approval: approvalOrUndefined(approval) } : {}),
@@ -114,48 +134,25 @@ export function CloseTill(): React.JSX.Element {
           />
         </div>
         <div className="close-others">
-          <h3>Checks</h3>
-          <div className="row">
-            <Field
-              label="How many"
-              value={checks.count}
-              onChange={(v) => setChecks({ ...checks, count: v })}
-              inputMode="numeric"
-              testId="close-checks-count"
-              error={errors['checks.count']}
-              onEnter={enter}
-            />
-            <Field
-              label="Total"
-              value={checks.total}
-              onChange={(v) => setChecks({ ...checks, total: v })}
-              inputMode="decimal"
-              testId="close-checks-total"
-              error={errors['checks.cents']}
-              onEnter={enter}
-            />
-          </div>
-          <h3>Money orders</h3>
-          <div className="row">
-            <Field
-              label="How many"
-              value={mos.count}
-              onChange={(v) => setMos({ ...mos, count: v })}
-              inputMode="numeric"
-              testId="close-mo-count"
-              error={errors['moneyOrders.count']}
-              onEnter={enter}
-            />
-            <Field
-              label="Total"
-              value={mos.total}
-              onChange={(v) => setMos({ ...mos, total: v })}
-              inputMode="decimal"
-              testId="close-mo-total"
-              error={errors['moneyOrders.cents']}
-              onEnter={enter}
-            />
-          </div>
+          {TALLIES.map((t) => (
+            <Fragment key={t.key}>
+              <h3>{t.title}</h3>
+              <div className="row">
+                {TALLY_FIELDS.map(([part, label, inputMode, field]) => (
+                  <Field
+                    key={part}
+                    label={label}
+                    value={tallies[t.key][part]}
+                    onChange={(v) => setTally(t.key, { [part]: v })}
+                    inputMode={inputMode}
+                    testId={`${t.testId}-${part}`}
+                    error={errors[`${t.key}.${field}`]}
+                    onEnter={enter}
+                  />
+                ))}
+              </div>
+            </Fragment>
+          ))}
           <h3>Card terminal</h3>
           <Field
             label="Batch total (from the terminal's settlement slip)"
@@ -171,18 +168,8 @@ export function CloseTill(): React.JSX.Element {
               <h3>Result</h3>
               <table>
                 <tbody>
-                  <tr>
-                    <td>Cash expected</td>
-                    <td className="num">
-                      <Money cents={figures.cash.expectedCents} symbol />
-                    </td>
-                  </tr>
-                  <tr>
-                    <td>Cash counted</td>
-                    <td className="num">
-                      <Money cents={figures.cash.countedCents} symbol />
-                    </td>
-                  </tr>
+                  <MoneyRow label="Cash expected" cents={figures.cash.expectedCents} />
+                  <MoneyRow label="Cash counted" cents={figures.cash.countedCents} />
                   <tr className={figures.overShortCents === 0 ? '' : 'bad'}>
                     <td>Over / short</td>
                     <td className="num" data-testid="close-over-short">

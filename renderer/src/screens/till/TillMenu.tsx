@@ -1,10 +1,14 @@
-import { useEffect } from 'react';
-
+import { KeyMenu, type MenuItem } from '../../components/KeyMenu.js';
 import { useCounter, type Screen } from '../../stores/counter.js';
 import { useSession } from '../../stores/session.js';
 import { useTill } from '../../stores/till.js';
 
 type Item = { key: string; label: string; screen: Screen; enabled: boolean; hint?: string };
+
+function go(screen: Screen): void {
+  if (screen === 'today') void useCounter.getState().showToday();
+  else useCounter.setState({ screen });
+}
 
 /** F8: everything about the till, one key each. */
 export function TillMenu(): React.JSX.Element {
@@ -42,17 +46,7 @@ export function TillMenu(): React.JSX.Element {
       enabled: role === 'supervisor' || role === 'admin',
     },
   ];
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent): void => {
-      const item = items.find((i) => i.key === e.key.toUpperCase());
-      if (!item || !item.enabled || e.ctrlKey || e.altKey || e.metaKey) return;
-      e.preventDefault();
-      if (item.screen === 'today') void useCounter.getState().showToday();
-      else useCounter.setState({ screen: item.screen });
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  });
+  const menu: MenuItem[] = items.map((i) => ({ ...i, run: () => go(i.screen), testId: `till-${i.screen}` }));
   return (
     <div className="till-screen" data-testid="till-menu">
       <h2>Till</h2>
@@ -66,25 +60,7 @@ export function TillMenu(): React.JSX.Element {
           The drawer holds more cash than allowed: make a cash drop (D).
         </div>
       )}
-      <ul className="menu">
-        {items.map((i) => (
-          <li key={i.key} className={i.enabled ? '' : 'off'}>
-            <button
-              type="button"
-              disabled={!i.enabled}
-              onClick={() =>
-                i.screen === 'today'
-                  ? void useCounter.getState().showToday()
-                  : useCounter.setState({ screen: i.screen })
-              }
-              data-testid={`till-${i.screen}`}
-            >
-              <kbd>{i.key}</kbd> {i.label}
-            </button>
-            {!i.enabled && i.hint && <span className="muted small"> {i.hint}</span>}
-          </li>
-        ))}
-      </ul>
+      <KeyMenu items={menu} inlineHints />
       <p className="muted small">Ctrl+L locks the counter (your till stays open). Esc goes back.</p>
     </div>
   );
