@@ -76,6 +76,10 @@ describe('returned check', () => {
     await expect
       .poll(() => page.getByTestId('cash-only').textContent())
       .toMatch(/Cash only until 2027-11-25/);
+    // The check payment and its return are both still pending: net, the fee was added, not taken.
+    await expect
+      .poll(() => page.getByTestId('pending').textContent())
+      .toMatch(/^\$30\.00 added to the balance at this counter/);
     await screenshot(page, 'returns-02-done');
     const letterPath = (await page.getByTestId('return-letter').textContent()) ?? '';
     expect(fs.existsSync(letterPath)).toBe(true);

@@ -78,7 +78,11 @@ export function AccountPanel({ account: a }: { account: AccountDetail }): React.
       </table>
       {a.pendingCents !== 0 && (
         <div className="banner warn" data-testid="pending">
-          <Money cents={a.pendingCents} symbol /> taken at this counter, not yet confirmed by the server.
+          {/* Net of what this counter posted and the server has not confirmed: money taken lowers the
+              balance, a fee, debit or reversed payment raises it, and the words must say which. */}
+          <Money cents={Math.abs(a.pendingCents)} symbol />{' '}
+          {a.pendingCents > 0 ? 'taken' : 'added to the balance'} at this counter, not yet confirmed by the
+          server.
         </div>
       )}
       <div className="muted small">Balance as of {new Date(a.asOf).toLocaleString()}</div>
