@@ -5,6 +5,14 @@ import type { CounterHost } from '../../electron/host/create-host.js';
 import type { ServerDb } from '../../server/src/db/connection.js';
 import { verify } from '../../server/src/domain/verify.js';
 
+/** An account's balance on the server, in cents (PostgreSQL hands bigints back as strings). */
+export async function serverBalance(db: ServerDb, accountNumber: string): Promise<number> {
+  const row = (await db.knex('accounts').where('account_number', accountNumber).first('balance_cents')) as
+    { balance_cents: number | string } | undefined;
+  if (!row) throw new Error(`no account ${accountNumber} on the server`);
+  return Number(row.balance_cents);
+}
+
 type Totals = { count: number; cents: number; byTender: Record<string, number> };
 
 export async function counterTotals(host: CounterHost): Promise<Totals & { ids: string[] }> {
