@@ -70,10 +70,7 @@ async function postgres(): Promise<Setup> {
   return { db: { client: 'pg', url: pg.url, poolMax: 5 }, cleanup: () => pg.drop() };
 }
 
-describe.each([
-  ['SQLite', 'sqlite'],
-  ['PostgreSQL', 'pg'],
-] as const)('deposits through the server on %s', (_name, kind) => {
+describe.each(SERVER_DATABASES)('deposits through the server on %s', (_name, kind) => {
   let dir: string;
   let setup: Setup;
   let srv: RunningServer;
