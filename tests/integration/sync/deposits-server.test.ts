@@ -28,7 +28,7 @@ import { interestCreditsDue } from '../../../shared/domain/deposits.js';
 import { settleTenders } from '../../../shared/domain/tenders.js';
 import type { DepositData } from '../../../shared/sync/deposits.js';
 import type { DepositPosted } from '../../../shared/sync/legacy.js';
-import { signInWithTill } from '../../support/counter.js';
+import { rowCounts, signInWithTill } from '../../support/counter.js';
 import { enrollOn, pushTo, type Terminal } from '../../support/server-setup.js';
 import { expectReplicaEqualsServer, expectServerBooksBalance } from '../../support/sync-checks.js';
 import { event } from '../../support/sync-events.js';
@@ -68,19 +68,13 @@ describe.each(SERVER_DATABASES)('deposits through the server on %s', (_name, kin
 
   /** Everything a rejected event could have changed on the server (besides its own review record). */
   async function ledger(): Promise<unknown[]> {
-    const n = async (t: string) =>
-      Number(((await k()(t).count({ n: '*' }).first()) as { n: number | string }).n);
     const accounts = (await k()('accounts')
       .orderBy('account_number')
       .select('account_number', 'balance_cents', 'deposit_held_cents')) as Record<string, unknown>[];
     const policies = (await k()('policies').orderBy('key').pluck('value')) as string[];
+    const tables = ['transactions', 'journal_lines', 'deposits', 'deposit_movements', 'deposit_credits'];
     return [
-      await n('transactions'),
-      await n('journal_lines'),
-      await n('deposits'),
-      await n('deposit_movements'),
-      await n('deposit_credits'),
-      await n('change_log'),
+      ...(await rowCounts(k(), [...tables, 'change_log'])),
       JSON.stringify(
         accounts.map((a) => [a.account_number, Number(a.balance_cents), Number(a.deposit_held_cents)]),
       ),
