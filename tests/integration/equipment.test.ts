@@ -100,6 +100,14 @@ describe('equipment at the counter', () => {
   });
   afterAll(() => host.close());
 
+  /** An order for `accountNumber` with a fresh request id, as `session` (Dana unless another is named). */
+  const placeOrder = (
+    accountNumber: string,
+    fields: { lines: unknown[]; scans: unknown[]; tenders: unknown[] } & Record<string, unknown>,
+    session: Session = dana,
+  ): Promise<Reply> =>
+    host.call('equipment.order', { requestId: randomUUID(), accountNumber, ...fields }, session);
+
   describe('catalog and quote', () => {
     it('searches by name, SKU or UPC, with what this branch can hand over', async () => {
       const r = value<{ items: { item: { sku: string }; available: number }[] }>(
@@ -262,17 +270,7 @@ describe('equipment at the counter', () => {
     for (const [what, lines, scans, message, code] of cases)
       it(what, async () => {
         const before = await writes(host);
-        const r = await host.call(
-          'equipment.order',
-          {
-            requestId: randomUUID(),
-            accountNumber: MARIA,
-            lines,
-            scans,
-            tenders: [{ type: 'cash', amountCents: 60_000 }],
-          },
-          dana,
-        );
+        const r = await placeOrder(MARIA, { lines, scans, tenders: [{ type: 'cash', amountCents: 60_000 }] });
         expect(r.ok).toBe(false);
         if (r.ok) return;
         expect(r.error.code).toBe(code);
@@ -303,36 +301,22 @@ describe('equipment at the counter', () => {
 
     it('short tenders and a check on a cash-only account are refused before anything is written', async () => {
       const before = await writes(host);
-      const short = await host.call(
-        'equipment.order',
-        {
-          requestId: randomUUID(),
-          accountNumber: MARIA,
-          lines: MODEM_AND_ROUTER,
-          scans: [
-            { lineIndex: 0, serial: 'A42B8C01EF90' },
-            { lineIndex: 1, serial: '3C7A8A100001' },
-          ],
-          tenders: [{ type: 'cash', amountCents: 19_070 }],
-        },
-        dana,
-      );
+      const scans = [
+        { lineIndex: 0, serial: 'A42B8C01EF90' },
+        { lineIndex: 1, serial: '3C7A8A100001' },
+      ];
+      const short = await placeOrder(MARIA, {
+        lines: MODEM_AND_ROUTER,
+        scans,
+        tenders: [{ type: 'cash', amountCents: 19_070 }],
+      });
       expect(short).toMatchObject({ ok: false, error: { code: 'TENDER_SHORT' } });
-      const changed = await host.call(
-        'equipment.order',
-        {
-          requestId: randomUUID(),
-          accountNumber: MARIA,
-          lines: MODEM_AND_ROUTER,
-          scans: [
-            { lineIndex: 0, serial: 'A42B8C01EF90' },
-            { lineIndex: 1, serial: '3C7A8A100001' },
-          ],
-          tenders: [{ type: 'cash', amountCents: 19_071 }],
-          expectedDueCents: 18_000,
-        },
-        dana,
-      );
+      const changed = await placeOrder(MARIA, {
+        lines: MODEM_AND_ROUTER,
+        scans,
+        tenders: [{ type: 'cash', amountCents: 19_071 }],
+        expectedDueCents: 18_000,
+      });
       expect(changed).toMatchObject({ ok: false, error: { code: 'CONFLICT', field: 'expectedDueCents' } });
       expect(await writes(host)).toEqual(before);
     });
@@ -450,25 +434,13 @@ describe('equipment at the counter', () => {
     it('a lease with no deposit is handed over with nothing to pay; tenders are refused', async () => {
       const lines = [{ sku: 'RTR-AX3000', mode: 'lease', quantity: 1 }];
       const scans = [{ lineIndex: 0, serial: '3C7A8A100002' }];
-      const withTender = await host.call(
-        'equipment.order',
-        {
-          requestId: randomUUID(),
-          accountNumber: STB_ACCOUNT,
-          lines,
-          scans,
-          tenders: [{ type: 'cash', amountCents: 100 }],
-        },
-        dana,
-      );
+      const withTender = await placeOrder(STB_ACCOUNT, {
+        lines,
+        scans,
+        tenders: [{ type: 'cash', amountCents: 100 }],
+      });
       expect(withTender).toMatchObject({ ok: false, error: { field: 'tenders' } });
-      const ok = value<EquipmentPostedOutput>(
-        await host.call(
-          'equipment.order',
-          { requestId: randomUUID(), accountNumber: STB_ACCOUNT, lines, scans, tenders: [] },
-          dana,
-        ),
-      );
+      const ok = value<EquipmentPostedOutput>(await placeOrder(STB_ACCOUNT, { lines, scans, tenders: [] }));
       expect(ok.payment.amountCents).toBe(0);
       expect(ok.drawerOpened).toBe(false);
       expect(await journalOf(host, ok.payment.transactionId)).toEqual({});
@@ -479,17 +451,11 @@ describe('equipment at the counter', () => {
         await host.call('equipment.stock', { sku: 'ACC-COAX6' }, dana),
       ).bySku[0]?.onHand;
       value(
-        await host.call(
-          'equipment.order',
-          {
-            requestId: randomUUID(),
-            accountNumber: STB_ACCOUNT,
-            lines: [{ sku: 'ACC-COAX6', mode: 'buy', quantity: 3 }],
-            scans: [],
-            tenders: [{ type: 'card', amountCents: 1_949, brand: 'Visa', last4: '4242', authCode: 'OK1' }],
-          },
-          dana,
-        ),
+        await placeOrder(STB_ACCOUNT, {
+          lines: [{ sku: 'ACC-COAX6', mode: 'buy', quantity: 3 }],
+          scans: [],
+          tenders: [{ type: 'card', amountCents: 1_949, brand: 'Visa', last4: '4242', authCode: 'OK1' }],
+        }),
       );
       const after = value<{ bySku: { onHand: number | null }[] }>(
         await host.call('equipment.stock', { sku: 'ACC-COAX6' }, dana),

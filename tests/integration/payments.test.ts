@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { Session } from '../../electron/services/auth/auth.js';
 import type { Reply } from '../../shared/api/errors.js';
-import { signInWithTill, startTestHost } from '../support/counter.js';
+import { rowCounts, signInWithTill, startTestHost } from '../support/counter.js';
 
 type Host = Awaited<ReturnType<typeof startTestHost>>;
 let host: Host;
@@ -42,15 +42,7 @@ function posted(reply: Reply<unknown>): Posted {
 }
 
 async function counts(): Promise<number[]> {
-  const db = host.ctx.db;
-  const n = async (t: string) => Number(((await db(t).count({ n: '*' }).first()) as { n: number }).n);
-  return [
-    await n('transactions'),
-    await n('journal_lines'),
-    await n('outbox'),
-    await n('receipts'),
-    await n('counters'),
-  ];
+  return rowCounts(host.ctx.db, ['transactions', 'journal_lines', 'outbox', 'receipts', 'counters']);
 }
 
 beforeAll(async () => {

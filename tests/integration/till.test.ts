@@ -14,7 +14,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Session } from '../../electron/services/auth/auth.js';
 import { tillExpected } from '../../electron/services/till/till.js';
 import { addCents } from '../../shared/money.js';
-import { ANY_BALANCE, FLOAT_CENTS, FLOAT_COUNTS, signInWithTill, startTestHost } from '../support/counter.js';
+import {
+  ANY_BALANCE,
+  FLOAT_CENTS,
+  FLOAT_COUNTS,
+  rowCounts,
+  signInWithTill,
+  startTestHost,
+} from '../support/counter.js';
 
 type Host = Awaited<ReturnType<typeof startTestHost>>;
 type Reply = Awaited<ReturnType<Host['call']>>;
@@ -27,15 +34,7 @@ function value<T>(r: Reply): T {
 }
 
 async function writes(host: Host): Promise<number[]> {
-  const n = async (t: string) =>
-    Number(((await host.ctx.db(t).count({ n: '*' }).first()) as { n: number }).n);
-  return [
-    await n('transactions'),
-    await n('journal_lines'),
-    await n('outbox'),
-    await n('tills'),
-    await n('counters'),
-  ];
+  return rowCounts(host.ctx.db, ['transactions', 'journal_lines', 'outbox', 'tills', 'counters']);
 }
 
 async function pay(

@@ -7,6 +7,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
+import type { Knex } from 'knex';
 import pino from 'pino';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
@@ -33,6 +34,14 @@ export async function freePort(): Promise<number> {
       srv.close(() => resolve(port));
     });
   });
+}
+
+/** How many rows each of `tables` holds, in that order (PostgreSQL counts come back as strings). */
+export async function rowCounts(db: Knex, tables: readonly string[]): Promise<number[]> {
+  const out: number[] = [];
+  for (const t of tables)
+    out.push(Number(((await db(t).count({ n: '*' }).first()) as { n: number | string }).n));
+  return out;
 }
 
 export function tempDir(prefix = 'countertop-'): string {

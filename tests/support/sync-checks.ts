@@ -5,6 +5,22 @@ import type { CounterHost } from '../../electron/host/create-host.js';
 import type { ServerDb } from '../../server/src/db/connection.js';
 import { verify } from '../../server/src/domain/verify.js';
 
+/** An account's balance on the server, in cents (PostgreSQL hands bigints back as strings). */
+export async function serverBalance(db: ServerDb, accountNumber: string): Promise<number> {
+  const row = (await db.knex('accounts').where('account_number', accountNumber).first('balance_cents')) as
+    { balance_cents: number | string } | undefined;
+  if (!row) throw new Error(`no account ${accountNumber} on the server`);
+  return Number(row.balance_cents);
+}
+
+/** The server's verify: every journal balances and every balance follows from its journal. The report. */
+export async function expectServerBooksBalance(db: ServerDb): Promise<Awaited<ReturnType<typeof verify>>> {
+  const report = await verify(db);
+  expect(report.unbalancedJournals).toEqual([]);
+  expect(report.balanceMismatches).toEqual([]);
+  return report;
+}
+
 type Totals = { count: number; cents: number; byTender: Record<string, number> };
 
 export async function counterTotals(host: CounterHost): Promise<Totals & { ids: string[] }> {
@@ -76,9 +92,7 @@ export async function expectExactlyOnce(host: CounterHost, db: ServerDb, termina
   expect(events.map((e) => [e.id, Number(e.seq), e.status])).toEqual(
     outbox.map((o) => [o.id, o.seq, 'applied']),
   );
-  const report = await verify(db);
-  expect(report.unbalancedJournals).toEqual([]);
-  expect(report.balanceMismatches).toEqual([]);
+  const report = await expectServerBooksBalance(db);
   const mine = report.terminals.find((t) => t.terminalId === terminalId);
   expect(mine?.differences).toEqual([]);
 }

@@ -6,16 +6,20 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 
-import pino from 'pino';
+import fs from 'node:fs';
 
-import type { CounterHost } from '../../electron/host/create-host.js';
+import pino from 'pino';
+import { afterAll, beforeAll } from 'vitest';
+
+import type { CounterHost, HostConfig } from '../../electron/host/create-host.js';
 import type { Session } from '../../electron/services/auth/auth.js';
 import { buildServer, type CountertopServer, type ServerConfig } from '../../server/src/app.js';
 import { openServerDb, type DbConfig, type ServerDb } from '../../server/src/db/connection.js';
 import { createEnrollmentCode } from '../../server/src/domain/enroll.js';
 import { seedDemo } from '../../server/src/domain/seed.js';
-import { ANY_BALANCE, TEST_NOW } from './counter.js';
+import { ANY_BALANCE, startTestHost, tempDir, TEST_NOW } from './counter.js';
 import { mixedPayment } from './payment-mix.js';
+import { createTestDatabase } from './pg.js';
 
 // The sync tests take the port for a server they restart from here, with the rest of its helpers.
 export { freePort } from './counter.js';
@@ -50,9 +54,104 @@ export async function startSqliteServer(
   accounts: number,
   opts: { months?: number; config?: Partial<ServerConfig> } = {},
 ): Promise<RunningServer> {
-  const db = { client: 'sqlite' as const, filename: path.join(dir, 'server.db') };
-  await seedServer(db, accounts, opts.months);
-  return startServer(db, { config: opts.config });
+  return startSeededServer('sqlite', dir, { accounts, ...opts });
+}
+
+export type ServerKind = 'sqlite' | 'pg';
+
+/** The two databases the server runs on, for `describe.each(SERVER_DATABASES)`: [title, kind]. */
+export const SERVER_DATABASES = [
+  ['SQLite', 'sqlite'],
+  ['PostgreSQL', 'pg'],
+] as const;
+
+export type SeededDb = { db: DbConfig; drop(): Promise<void> };
+
+/**
+ * A seeded server database: a SQLite file `<name>.db` in `dir` (it goes with the folder), or a
+ * PostgreSQL database of its own (`ct_<name>_…`) that `drop()` removes.
+ */
+export async function seededDb(
+  kind: ServerKind,
+  dir: string,
+  opts: { name?: string; accounts: number; months?: number; poolMax?: number },
+): Promise<SeededDb> {
+  const name = opts.name ?? 'server';
+  let seeded: SeededDb;
+  if (kind === 'pg') {
+    const pg = await createTestDatabase(`ct_${name.replace(/[^a-z0-9]+/gi, '_').toLowerCase()}`);
+    seeded = { db: { client: 'pg', url: pg.url, poolMax: opts.poolMax ?? 5 }, drop: () => pg.drop() };
+  } else {
+    const filename = path.join(dir, `${name}.db`);
+    seeded = { db: { client: 'sqlite', filename }, drop: () => Promise.resolve() };
+  }
+  await seedServer(seeded.db, opts.accounts, opts.months);
+  return seeded;
+}
+
+export type SeededServer = RunningServer & { config: DbConfig };
+
+/** `seededDb` and the server in this process on it; `stop()` also drops a PostgreSQL database. */
+export async function startSeededServer(
+  kind: ServerKind,
+  dir: string,
+  opts: Parameters<typeof seededDb>[2] & { port?: number; config?: Partial<ServerConfig> },
+): Promise<SeededServer> {
+  const seeded = await seededDb(kind, dir, opts);
+  const running = await startServer(seeded.db, { port: opts.port, config: opts.config });
+  return {
+    ...running,
+    config: seeded.db,
+    async stop() {
+      await running.stop();
+      await seeded.drop();
+    },
+  };
+}
+
+export type SyncRig = {
+  /** The rig's temp folder: server files and counters' data folders. */
+  readonly dir: string;
+  /** A seeded server (`startSeededServer` in the rig's folder), stopped when the rig closes. */
+  server(kind: ServerKind, opts: Parameters<typeof startSeededServer>[2]): Promise<SeededServer>;
+  /** A counter in `<dir>/<name>` syncing on FAST_SYNC (not enrolled), closed when the rig closes. */
+  counter(name: string, overrides?: Partial<HostConfig>): Promise<CounterHost & { dataDir: string }>;
+  /** Something else to undo when the rig closes (last added, first undone). */
+  onClose(undo: () => Promise<unknown>): void;
+};
+
+/**
+ * Servers and counters for the tests of the enclosing describe (or file): a temp folder made before
+ * them; afterwards every counter closed and server stopped, newest first, and the folder removed.
+ */
+export function syncRig(prefix: string): SyncRig {
+  let dir = '';
+  const undo: (() => Promise<unknown>)[] = [];
+  beforeAll(() => {
+    dir = tempDir(prefix);
+  });
+  afterAll(async () => {
+    for (const u of undo.splice(0).reverse()) await u().catch(() => undefined);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }, 60_000);
+  return {
+    get dir() {
+      return dir;
+    },
+    async server(kind, opts) {
+      const s = await startSeededServer(kind, dir, opts);
+      undo.push(() => s.stop());
+      return s;
+    },
+    async counter(name, overrides = {}) {
+      const h = await startTestHost({ dataDir: path.join(dir, name), server: FAST_SYNC, ...overrides });
+      undo.push(() => h.close());
+      return h;
+    },
+    onClose(u) {
+      undo.push(u);
+    },
+  };
 }
 
 /** The server in this process; `stop()` closes it (and its database), like pulling the plug on the service. */
@@ -213,6 +312,21 @@ export async function waitFor(
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
+}
+
+/** Waits until the counter has sent everything it queued (acked or rejected, none waiting). */
+export async function drained(host: CounterHost, timeoutMs = 30_000): Promise<void> {
+  await waitFor('outbox drained', async () => (await outboxCounts(host)).queued === undefined, timeoutMs);
+}
+
+/** Whether the counter has finished its first pull. */
+export async function pulled(host: CounterHost): Promise<boolean> {
+  return (await host.ctx.db('settings').where('key', 'sync.lastPullAt').first()) !== undefined;
+}
+
+/** Waits for the counter's first pull to finish. */
+export function firstPull(host: CounterHost, timeoutMs = 60_000): Promise<void> {
+  return waitFor('first pull', () => pulled(host), timeoutMs);
 }
 
 export async function outboxCounts(host: CounterHost): Promise<Record<string, number>> {

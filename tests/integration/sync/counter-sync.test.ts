@@ -7,78 +7,41 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import type { SyncMonitor } from '../../../shared/api/channels/sync.js';
 import type { AccountDetail } from '../../../shared/api/schemas.js';
 import type { Status } from '../../../shared/api/status.js';
 import { demoAccountNumber } from '../../../resources/demo/generate.js';
-import type { CounterHost } from '../../../electron/host/create-host.js';
 import { reviewEvents } from '../../../server/src/domain/review.js';
-import { freePort, signInWithTill, startTestHost, tempDir } from '../../support/counter.js';
-import { expectExactlyOnce, expectReplicaEqualsServer } from '../../support/sync-checks.js';
+import { freePort, signInWithTill } from '../../support/counter.js';
+import { expectExactlyOnce, expectReplicaEqualsServer, serverBalance } from '../../support/sync-checks.js';
+import { call, drained, enrollCounter, enrollWithCode, outboxCounts } from '../../support/sync-server.js';
 import {
-  call,
-  enrollCounter,
-  enrollWithCode,
-  outboxCounts,
+  FAST_SYNC,
+  firstPull,
   paymentInput,
-  seedServer,
   signedIn,
   startServer,
-  waitFor,
-  type RunningServer,
+  syncRig,
 } from '../../support/sync-server.js';
 
-const FAST = { backoff: { baseMs: 50, capMs: 300 }, pullIntervalMs: 3_600_000, requestTimeoutMs: 5_000 };
-
-let dir: string;
-const hosts: CounterHost[] = [];
-const servers: RunningServer[] = [];
-
-beforeAll(() => {
-  dir = tempDir('countertop-sync-');
-});
-afterAll(async () => {
-  for (const h of hosts) await h.close().catch(() => undefined);
-  for (const s of servers) await s.stop().catch(() => undefined);
-  fs.rmSync(dir, { recursive: true, force: true });
-});
-
-async function server(name: string, accounts: number, port?: number): Promise<RunningServer> {
-  const db = { client: 'sqlite' as const, filename: path.join(dir, `${name}.db`) };
-  await seedServer(db, accounts);
-  const s = await startServer(db, port ? { port } : {});
-  servers.push(s);
-  return s;
-}
-
-async function host(
-  overrides: Parameters<typeof startTestHost>[0],
-): Promise<CounterHost & { dataDir: string }> {
-  const h = await startTestHost(overrides);
-  hosts.push(h);
-  return h;
-}
+const rig = syncRig('countertop-sync-');
 
 describe('a new terminal', () => {
   it('enrolls with a one-time code, pulls everything with progress, and its replica equals the server', async () => {
-    const s = await server('fresh', 120);
-    const code = await enrollWithCode({ client: 'sqlite', filename: path.join(dir, 'fresh.db') });
+    const s = await rig.server('sqlite', { name: 'fresh', accounts: 120 });
+    const code = await enrollWithCode(s.config);
     const progress: NonNullable<Status['sync']['pull']>[] = [];
-    const h = await host({
-      dataDir: path.join(dir, 'fresh-counter'),
+    const h = await rig.counter('fresh-counter', {
       demo: null,
-      server: { ...FAST, url: s.url, enrollCode: code, pullPageSize: 500 },
+      server: { ...FAST_SYNC, url: s.url, enrollCode: code, pullPageSize: 500 },
     });
     h.onEvent((name, payload) => {
       if (name === 'status.changed' && (payload as Status).sync.pull)
         progress.push((payload as Status).sync.pull!);
     });
-    await waitFor(
-      'first pull',
-      async () => (await h.ctx.db('settings').where('key', 'sync.lastPullAt').first()) !== undefined,
-    );
+    await firstPull(h);
     expect(progress.length).toBeGreaterThan(0);
     expect(progress.every((p) => p.done <= p.total)).toBe(true);
     await expectReplicaEqualsServer(h, s.db);
@@ -104,7 +67,7 @@ describe('a new terminal', () => {
     // The cashiers came with the pull: a CSR signs in and takes a payment, which reaches the server.
     const csr = await signInWithTill(h);
     await call(h, csr, 'payments.post', paymentInput(0, demoAccountNumber(3)));
-    await waitFor('ack', async () => (await outboxCounts(h)).queued === undefined);
+    await drained(h, 60_000);
     const status = await call<Status>(h, csr, 'status.get');
     expect(status.sync).toMatchObject({ state: 'online', queued: 0, rejected: 0 });
     const terminalId = (
@@ -121,24 +84,17 @@ describe('balances while offline', () => {
   it('shows the server balance as of the last pull minus what is queued here: never twice, never dropped', async () => {
     // A port the system just handed out (not a random guess that may be taken): the server restarts on it.
     const port = await freePort();
-    let s = await server('balances', 80, port);
-    const h = await host({ dataDir: path.join(dir, 'balances-counter'), demo: { count: 80 }, server: FAST });
+    let s = await rig.server('sqlite', { name: 'balances', accounts: 80, port });
+    const h = await rig.counter('balances-counter', { demo: { count: 80 } });
     await enrollCounter(h, s.db, s.url);
     const supervisor = await signedIn(h, '2001', '2468');
     const csr = await signInWithTill(h);
     await call(h, supervisor, 'sync.pullNow');
     const account = demoAccountNumber(5);
-    const serverBalance = async (): Promise<number> =>
-      Number(
-        (
-          (await s.db.knex('accounts').where('account_number', account).first('balance_cents')) as {
-            balance_cents: number;
-          }
-        ).balance_cents,
-      );
+    const onServer = (): Promise<number> => serverBalance(s.db, account);
     const shown = async (): Promise<AccountDetail> =>
       call<AccountDetail>(h, csr, 'accounts.get', { accountNumber: account });
-    const start = await serverBalance();
+    const start = await onServer();
     expect((await shown()).balanceCents).toBe(start);
 
     // Online: acked at a version newer than the replica's row: still pending here, counted once.
@@ -147,7 +103,7 @@ describe('balances while offline', () => {
       amountCents: 1000,
       tenders: [{ type: 'cash', amountCents: 1000 }],
     });
-    await waitFor('ack', async () => (await outboxCounts(h)).queued === undefined);
+    await drained(h, 60_000);
     const tx = (await h.ctx.db('transactions').where('kind', 'payment').first('server_version')) as {
       server_version: number;
     };
@@ -155,7 +111,7 @@ describe('balances while offline', () => {
       version: number;
     };
     expect(tx.server_version).toBeGreaterThan(row.version);
-    expect(await serverBalance()).toBe(start - 1000);
+    expect(await onServer()).toBe(start - 1000);
     expect((await shown()).balanceCents).toBe(start - 1000);
     expect((await shown()).pendingCents).toBe(1000);
     expect((await shown()).recentPayments[0]).toMatchObject({ amountCents: 1000, where: 'here, pending' });
@@ -165,8 +121,8 @@ describe('balances while offline', () => {
     expect((await shown()).recentPayments.filter((p) => p.amountCents === 1000)).toHaveLength(1);
 
     // Offline: queued here, subtracted from the last pulled balance.
+    // (The rig stops it again when it closes: a second stop only fails, and that is let pass.)
     await s.stop();
-    servers.splice(servers.indexOf(s), 1);
     const pull = await h.call('sync.pullNow', {}, supervisor);
     expect(pull).toMatchObject({
       ok: false,
@@ -187,21 +143,22 @@ describe('balances while offline', () => {
     expect(JSON.parse(receipt.model)).toMatchObject({ offline: true });
 
     // Back: the queue drains by itself; after the pull the replica carries both, counted once.
-    s = await startServer({ client: 'sqlite', filename: path.join(dir, 'balances.db') }, { port });
-    servers.push(s);
-    await waitFor('drain', async () => (await outboxCounts(h)).queued === undefined, 20_000);
+    const back = await startServer(s.config, { port });
+    rig.onClose(() => back.stop());
+    s = { ...back, config: s.config };
+    await drained(h, 20_000);
     expect(await shown()).toMatchObject({ balanceCents: start - 1250 });
     await call(h, supervisor, 'sync.pullNow');
     expect(await shown()).toMatchObject({ balanceCents: start - 1250, pendingCents: 0 });
-    expect(await serverBalance()).toBe(start - 1250);
+    expect(await onServer()).toBe(start - 1250);
   });
 });
 
 describe('a rejected event', () => {
   it('does not block the queue and shows, with the reason and the event, in the monitor on both sides', async () => {
     // The counter knows 60 accounts, the server only the first 40.
-    const s = await server('rejects', 40);
-    const h = await host({ dataDir: path.join(dir, 'rejects-counter'), demo: { count: 60 }, server: FAST });
+    const s = await rig.server('sqlite', { name: 'rejects', accounts: 40 });
+    const h = await rig.counter('rejects-counter', { demo: { count: 60 } });
     await enrollCounter(h, s.db, s.url);
     const csr = await signInWithTill(h);
     const unknown = demoAccountNumber(50);
@@ -212,7 +169,7 @@ describe('a rejected event', () => {
       tenders: [{ type: 'cash', amountCents: 5000 }],
     });
     await call(h, csr, 'payments.post', paymentInput(6, demoAccountNumber(2)));
-    await waitFor('all answered', async () => (await outboxCounts(h)).queued === undefined);
+    await drained(h, 60_000);
     // The till's opening float (ledger.posted) and two payments acked; one payment rejected.
     expect(await outboxCounts(h)).toEqual({ acked: 3, rejected: 1 });
 

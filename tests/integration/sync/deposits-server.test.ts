@@ -7,22 +7,17 @@
  * a refund of more than is held, a deposit on a closed account, a journal that does not follow from the
  * amounts, policies with a gap): each is rejected, kept for review, and changes nothing.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 
 import { v7 } from 'uuid';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
 import type { CounterHost } from '../../../electron/host/create-host.js';
 import type { Session } from '../../../electron/services/auth/auth.js';
 import { loadDeposits } from '../../../electron/services/deposits/records.js';
 import { DEMO_DEPOSIT_POLICIES, demoDepositRates } from '../../../resources/demo/deposits.js';
 import { demoAccountNumber } from '../../../resources/demo/generate.js';
-import type { DbConfig } from '../../../server/src/db/connection.js';
-import { createEnrollmentCode } from '../../../server/src/domain/enroll.js';
 import { loadServerDeposits } from '../../../server/src/domain/deposits.js';
-import { verify } from '../../../server/src/domain/verify.js';
 import {
   depositBalances,
   depositCollectJournal,
@@ -33,113 +28,53 @@ import { interestCreditsDue } from '../../../shared/domain/deposits.js';
 import { settleTenders } from '../../../shared/domain/tenders.js';
 import type { DepositData } from '../../../shared/sync/deposits.js';
 import type { DepositPosted } from '../../../shared/sync/legacy.js';
-import { PushResponseSchema } from '../../../shared/sync/protocol.js';
-import { signInWithTill, startTestHost, tempDir } from '../../support/counter.js';
-import { createTestDatabase } from '../../support/pg.js';
-import { expectReplicaEqualsServer } from '../../support/sync-checks.js';
+import { rowCounts, signInWithTill } from '../../support/counter.js';
+import { enrollOn, pushTo, type Terminal } from '../../support/server-setup.js';
+import { expectReplicaEqualsServer, expectServerBooksBalance } from '../../support/sync-checks.js';
 import { event } from '../../support/sync-events.js';
-import {
-  call,
-  enrollWithCode,
-  outboxCounts,
-  seedServer,
-  startServer,
-  TEST_TODAY,
-  waitFor,
-  type RunningServer,
-} from '../../support/sync-server.js';
+import { call, enrollWithCode, FAST_SYNC, firstPull, outboxCounts } from '../../support/sync-server.js';
+import { SERVER_DATABASES, syncRig, TEST_TODAY, waitFor } from '../../support/sync-server.js';
+import type { SeededServer } from '../../support/sync-server.js';
 
-const FAST = { backoff: { baseMs: 50, capMs: 300 }, pullIntervalMs: 3_600_000, requestTimeoutMs: 5_000 };
 const ACCOUNTS = 70;
 const MARIA = '1000042517';
 const RAJ = '1100000007';
 const CLOSED = demoAccountNumber(60);
 const SUPERVISOR = { supervisorId: '2001', pin: '2468' };
 
-type Setup = { db: DbConfig; cleanup(): Promise<void> };
-
-async function sqlite(dir: string): Promise<Setup> {
-  return {
-    db: { client: 'sqlite', filename: path.join(dir, 'server.db') },
-    cleanup: () => Promise.resolve(),
-  };
-}
-
-async function postgres(): Promise<Setup> {
-  const pg = await createTestDatabase('ct_deposits');
-  return { db: { client: 'pg', url: pg.url, poolMax: 5 }, cleanup: () => pg.drop() };
-}
-
-describe.each([
-  ['SQLite', 'sqlite'],
-  ['PostgreSQL', 'pg'],
-] as const)('deposits through the server on %s', (_name, kind) => {
-  let dir: string;
-  let setup: Setup;
-  let srv: RunningServer;
+describe.each(SERVER_DATABASES)('deposits through the server on %s', (_name, kind) => {
+  const rig = syncRig('countertop-deposits-');
+  let srv: SeededServer;
   let host: CounterHost;
   let dana: Session;
   let sam: Session;
-  let t2: { terminalId: string; token: string };
+  let t2: Terminal;
   let seq = 0;
 
   beforeAll(async () => {
-    dir = tempDir('countertop-deposits-');
-    setup = kind === 'sqlite' ? await sqlite(dir) : await postgres();
-    await seedServer(setup.db, ACCOUNTS);
-    srv = await startServer(setup.db);
-    const code = await enrollWithCode(setup.db);
-    host = await startTestHost({
-      dataDir: path.join(dir, 'counter'),
+    srv = await rig.server(kind, { name: 'deposits', accounts: ACCOUNTS });
+    const code = await enrollWithCode(srv.config);
+    host = await rig.counter('counter', {
       demo: { count: ACCOUNTS },
-      server: { ...FAST, url: srv.url, enrollCode: code },
+      server: { ...FAST_SYNC, url: srv.url, enrollCode: code },
     });
-    await waitFor(
-      'first pull',
-      async () => (await host.ctx.db('settings').where('key', 'sync.lastPullAt').first()) !== undefined,
-    );
+    await firstPull(host);
     dana = await signInWithTill(host);
     sam = await signInWithTill(host, '2001', '2468');
-    const { code: code2 } = await createEnrollmentCode(srv.db, { branch: 'MAIN' });
-    const res = await srv.server.app.inject({
-      method: 'POST',
-      url: '/v1/enroll',
-      payload: {
-        code: code2,
-        terminalCode: 'MAIN-07',
-        terminalName: 'Hand-made events',
-        branch: 'MAIN',
-        nextSeq: 1,
-      },
-    });
-    expect(res.statusCode, res.body).toBe(201);
-    t2 = res.json<{ terminalId: string; token: string }>();
-  });
-
-  afterAll(async () => {
-    await host?.close();
-    await srv?.stop();
-    await setup?.cleanup();
-    fs.rmSync(dir, { recursive: true, force: true });
+    t2 = await enrollOn(srv.server, srv.db, { terminalCode: 'MAIN-07', terminalName: 'Hand-made events' });
   });
 
   const k = () => srv.db.knex;
 
   /** Everything a rejected event could have changed on the server (besides its own review record). */
   async function ledger(): Promise<unknown[]> {
-    const n = async (t: string) =>
-      Number(((await k()(t).count({ n: '*' }).first()) as { n: number | string }).n);
     const accounts = (await k()('accounts')
       .orderBy('account_number')
       .select('account_number', 'balance_cents', 'deposit_held_cents')) as Record<string, unknown>[];
     const policies = (await k()('policies').orderBy('key').pluck('value')) as string[];
+    const tables = ['transactions', 'journal_lines', 'deposits', 'deposit_movements', 'deposit_credits'];
     return [
-      await n('transactions'),
-      await n('journal_lines'),
-      await n('deposits'),
-      await n('deposit_movements'),
-      await n('deposit_credits'),
-      await n('change_log'),
+      ...(await rowCounts(k(), [...tables, 'change_log'])),
       JSON.stringify(
         accounts.map((a) => [a.account_number, Number(a.balance_cents), Number(a.deposit_held_cents)]),
       ),
@@ -152,14 +87,7 @@ describe.each([
     payload: unknown,
   ): Promise<{ acked: boolean; code?: string; message?: string }> {
     seq += 1;
-    const res = await srv.server.app.inject({
-      method: 'POST',
-      url: '/v1/sync/push',
-      headers: { authorization: `Bearer ${t2.token}` },
-      payload: { terminalId: t2.terminalId, events: [event(seq, type, payload)] },
-    });
-    expect(res.statusCode, res.body).toBe(200);
-    const body = PushResponseSchema.parse(res.json());
+    const body = await pushTo(srv.server, t2, [event(seq, type, payload)]);
     const r = body.rejected[0];
     return r ? { acked: false, code: r.code, message: r.message } : { acked: body.acked.length === 1 };
   }
@@ -465,9 +393,7 @@ describe.each([
       ),
     ).toBe(0);
     // verify: every journal balances, every balance = opening + what was applied.
-    const report = await verify(srv.db);
-    expect(report.unbalancedJournals).toEqual([]);
-    expect(report.balanceMismatches).toEqual([]);
+    await expectServerBooksBalance(srv.db);
     const kinds = (await k()('transactions')
       .where('terminal_id', '<>', t2.terminalId)
       .whereLike('kind', 'deposit%')

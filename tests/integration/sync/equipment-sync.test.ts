@@ -8,32 +8,26 @@
  * returns, lease charges and trouble tickets land in the system of record.
  */
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
 import type { CounterHost } from '../../../electron/host/create-host.js';
 import type { Session } from '../../../electron/services/auth/auth.js';
 import { demoAccountNumber } from '../../../resources/demo/generate.js';
-import type { DbConfig } from '../../../server/src/db/connection.js';
 import { reviewEvents } from '../../../server/src/domain/review.js';
-import { verify } from '../../../server/src/domain/verify.js';
 import type { SyncMonitor } from '../../../shared/api/channels/sync.js';
-import { signInWithTill, startTestHost, tempDir } from '../../support/counter.js';
-import { createTestDatabase, type TestDatabase } from '../../support/pg.js';
+import { signInWithTill } from '../../support/counter.js';
+import { expectServerBooksBalance, serverBalance } from '../../support/sync-checks.js';
 import {
   call,
+  drained,
   enrollCounter,
-  outboxCounts,
-  seedServer,
+  SERVER_DATABASES,
   signedIn,
-  startServer,
-  waitFor,
-  type RunningServer,
+  syncRig,
 } from '../../support/sync-server.js';
+import type { SeededServer } from '../../support/sync-server.js';
 
-const FAST = { backoff: { baseMs: 50, capMs: 300 }, pullIntervalMs: 3_600_000, requestTimeoutMs: 5_000 };
 const ACCOUNTS = 40;
 const SERIAL = 'A42B8C01EF95';
 const ALICE = demoAccountNumber(5);
@@ -49,49 +43,24 @@ function orderInput(accountNumber: string, serial: string, lines = MODEM, tender
   return { requestId: randomUUID(), accountNumber, lines, scans: [{ lineIndex: 0, serial }], tenders };
 }
 
-async function drained(h: CounterHost): Promise<void> {
-  await waitFor('outbox drained', async () => (await outboxCounts(h)).queued === undefined, 30_000);
-}
-
-describe.each([
-  ['SQLite', 'sqlite'],
-  ['PostgreSQL', 'pg'],
-] as const)('equipment sync on %s', (_name, kind) => {
-  let dir: string;
-  let pg: TestDatabase | null = null;
-  let server: RunningServer;
+describe.each(SERVER_DATABASES)('equipment sync on %s', (_name, kind) => {
+  const rig = syncRig('countertop-eqsync-');
+  let server: SeededServer;
   let a: Counter;
   let b: Counter;
 
   async function counter(code: string): Promise<Counter> {
-    const host = await startTestHost({
-      dataDir: path.join(dir, code),
+    const host = await rig.counter(code, {
       terminal: { code, name: `Main St ${code}`, branch: 'MAIN' },
       demo: { count: ACCOUNTS },
-      server: FAST,
     });
     return { host, csr: await signInWithTill(host), supervisor: await signedIn(host, '2001', '2468') };
   }
 
   beforeAll(async () => {
-    dir = tempDir('countertop-eqsync-');
-    let db: DbConfig;
-    if (kind === 'pg') {
-      pg = await createTestDatabase('ct_equipment');
-      db = { client: 'pg', url: pg.url };
-    } else db = { client: 'sqlite', filename: path.join(dir, 'server.db') };
-    await seedServer(db, ACCOUNTS, 2);
-    server = await startServer(db);
+    server = await rig.server(kind, { name: 'equipment', accounts: ACCOUNTS, months: 2 });
     a = await counter('MAIN-02');
     b = await counter('MAIN-03');
-  });
-
-  afterAll(async () => {
-    await a?.host.close().catch(() => undefined);
-    await b?.host.close().catch(() => undefined);
-    await server?.stop().catch(() => undefined);
-    await pg?.drop().catch(() => undefined);
-    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('the same serial handed over at two offline counters: one wins, the other is a rejected event for review', async () => {
@@ -185,9 +154,7 @@ describe.each([
     });
     expect(bob.units.map((u) => u.serial)).toEqual(['3C7A8A100005']);
 
-    const report = await verify(server.db);
-    expect(report.unbalancedJournals).toEqual([]);
-    expect(report.balanceMismatches).toEqual([]);
+    await expectServerBooksBalance(server.db);
   });
 
   it('stock received at one counter reaches the other with its pull, and can be handed over there', async () => {
@@ -223,13 +190,7 @@ describe.each([
 
   it('a return, its fee on the account, the lease charge ending, and a trouble ticket reach the server', async () => {
     const maria = demoAccountNumber(0);
-    const before = Number(
-      (
-        (await server.db.knex('accounts').where('account_number', maria).first('balance_cents')) as {
-          balance_cents: number;
-        }
-      ).balance_cents,
-    );
+    const before = await serverBalance(server.db, maria);
     const ticket = await call<{ id: string }>(a.host, a.csr, 'equipment.troubleTicket', {
       action: 'open',
       accountNumber: maria,
@@ -272,16 +233,7 @@ describe.each([
       status: 'defective',
       account_number: null,
     });
-    const after = Number(
-      (
-        (await s('accounts').where('account_number', maria).first('balance_cents')) as {
-          balance_cents: number;
-        }
-      ).balance_cents,
-    );
-    expect(after).toBe(before - 1000);
-    const report = await verify(server.db);
-    expect(report.unbalancedJournals).toEqual([]);
-    expect(report.balanceMismatches).toEqual([]);
+    expect(await serverBalance(server.db, maria)).toBe(before - 1000);
+    await expectServerBooksBalance(server.db);
   });
 });

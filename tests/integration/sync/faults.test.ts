@@ -5,80 +5,48 @@
  * - the counter SIGKILLed mid-push (its batch committed on the server, the answer never recorded);
  * - a TCP proxy that drops connections, delays, stalls and cuts answers after the server committed.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
 import type { Status } from '../../../shared/api/status.js';
 import type { CounterHost } from '../../../electron/host/create-host.js';
 import { openServerDb, type DbConfig, type ServerDb } from '../../../server/src/db/connection.js';
-import { signInWithTill, startTestHost, tempDir } from '../../support/counter.js';
-import { createTestDatabase, type TestDatabase } from '../../support/pg.js';
+import { signInWithTill, startTestHost } from '../../support/counter.js';
 import { expectExactlyOnce, expectReplicaEqualsServer } from '../../support/sync-checks.js';
-import {
-  call,
-  enrollCounter,
-  freePort,
-  outboxCounts,
-  postPayments,
-  seedServer,
-  signedIn,
-  spawnCounter,
-  spawnServer,
-  startServer,
-  waitFor,
-  waitForOutput,
-  type ServerProcess,
-} from '../../support/sync-server.js';
+import { call, enrollCounter, FAST_SYNC, freePort, outboxCounts } from '../../support/sync-server.js';
+import { postPayments, seededDb, signedIn, spawnCounter, spawnServer } from '../../support/sync-server.js';
+import { startServer, syncRig, waitFor, waitForOutput } from '../../support/sync-server.js';
+import type { ServerProcess } from '../../support/sync-server.js';
 import { startTcpProxy, type TcpProxy } from '../../support/tcp-proxy.js';
 
 const ACCOUNTS = 100;
 const MONTHS = 3;
 
-let pg: TestDatabase;
+const rig = syncRig('countertop-faults-');
 let db: DbConfig;
 let serverDb: ServerDb;
-let dir: string;
-const cleanups: (() => Promise<unknown>)[] = [];
 
 beforeAll(async () => {
-  pg = await createTestDatabase('ct_faults');
-  db = { client: 'pg', url: pg.url, poolMax: 5 };
-  await seedServer(db, ACCOUNTS, MONTHS);
+  const seeded = await seededDb('pg', rig.dir, { name: 'faults', accounts: ACCOUNTS, months: MONTHS });
+  rig.onClose(() => seeded.drop());
+  db = seeded.db;
   serverDb = await openServerDb(db);
-  dir = tempDir('countertop-faults-');
-}, 60_000);
-
-afterAll(async () => {
-  for (const c of cleanups.reverse()) await c().catch(() => undefined);
-  await serverDb?.close();
-  await pg?.drop();
-  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  rig.onClose(() => serverDb.close());
 }, 60_000);
 
 async function server(port: number, env: Record<string, string> = {}): Promise<ServerProcess> {
   const s = await spawnServer({ db, port, env });
-  cleanups.push(() => s.kill('SIGKILL'));
+  rig.onClose(() => s.kill('SIGKILL'));
   return s;
 }
 
-async function counter(
-  name: string,
-  server: Record<string, unknown> = {},
-): Promise<CounterHost & { dataDir: string }> {
-  const h = await startTestHost({
-    dataDir: path.join(dir, name),
+/** A counter with patient timeouts (a server child restarts under it). */
+function counter(name: string, server: Record<string, unknown> = {}): ReturnType<typeof rig.counter> {
+  return rig.counter(name, {
     demo: { count: ACCOUNTS, months: MONTHS },
-    server: {
-      backoff: { baseMs: 50, capMs: 500 },
-      pullIntervalMs: 3_600_000,
-      requestTimeoutMs: 10_000,
-      ...server,
-    },
+    server: { ...FAST_SYNC, backoff: { baseMs: 50, capMs: 500 }, requestTimeoutMs: 10_000, ...server },
   });
-  cleanups.push(() => h.close());
-  return h;
 }
 
 async function terminalIdOf(h: CounterHost): Promise<string> {
@@ -149,7 +117,7 @@ describe('faults (PostgreSQL)', () => {
   it('the counter SIGKILLed mid-push, then restarted: the committed batch is acked as a replay, never applied twice', async () => {
     const port = await freePort();
     let srv = await server(port);
-    const dataDir = path.join(dir, 'counter-kill');
+    const dataDir = path.join(rig.dir, 'counter-kill');
     // Prepare: an enrolled counter with 200 payments queued while the server was away.
     {
       const h = await startTestHost({
@@ -185,17 +153,17 @@ describe('faults (PostgreSQL)', () => {
     expect(srv.output()).toMatch(/replayed events acked again/);
 
     const h = await startTestHost({ dataDir, demo: null, server: { pullIntervalMs: 3_600_000 } });
-    cleanups.push(() => h.close());
+    rig.onClose(() => h.close());
     await expectExactlyOnce(h, serverDb, await terminalIdOf(h));
   }, 240_000);
 
   it('through a proxy that drops, delays, stalls and cuts answers after the commit: exactly once', async () => {
     const replays: number[] = [];
     const srv = await startServer(db, { config: { push: { observe: (i) => replays.push(i.replays) } } });
-    cleanups.push(() => srv.stop());
+    rig.onClose(() => srv.stop());
     const target = new URL(srv.url);
     const proxy: TcpProxy = await startTcpProxy({ host: target.hostname, port: Number(target.port) });
-    cleanups.push(() => proxy.close());
+    rig.onClose(() => proxy.close());
     const h = await counter('proxy', {
       pushBatchSize: 20,
       requestTimeoutMs: 1500,

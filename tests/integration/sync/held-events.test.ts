@@ -11,71 +11,36 @@
  * - A server that answers 500: "Server error", not "Offline"; receipts are not marked offline.
  */
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
 
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import type { CounterHost } from '../../../electron/host/create-host.js';
 import { demoAccountNumber } from '../../../resources/demo/generate.js';
-import type { DbConfig } from '../../../server/src/db/connection.js';
 import { appliers, type Applier } from '../../../server/src/domain/appliers/index.js';
-import { verify } from '../../../server/src/domain/verify.js';
 import type { SyncMonitor } from '../../../shared/api/channels/sync.js';
 import type { Status } from '../../../shared/api/status.js';
-import { signInWithTill, startTestHost, tempDir } from '../../support/counter.js';
-import { createTestDatabase, type TestDatabase } from '../../support/pg.js';
-import { expectReplicaEqualsServer } from '../../support/sync-checks.js';
-import {
-  call,
-  enrollCounter,
-  outboxCounts,
-  paymentInput,
-  seedServer,
-  signedIn,
-  startServer,
-  waitFor,
-  type RunningServer,
-} from '../../support/sync-server.js';
+import { signInWithTill } from '../../support/counter.js';
+import { expectReplicaEqualsServer, expectServerBooksBalance } from '../../support/sync-checks.js';
+import { call, drained, enrollCounter, outboxCounts, paymentInput } from '../../support/sync-server.js';
+import { SERVER_DATABASES, signedIn, syncRig, waitFor } from '../../support/sync-server.js';
+import type { SeededServer } from '../../support/sync-server.js';
 
-const FAST = { backoff: { baseMs: 50, capMs: 300 }, pullIntervalMs: 3_600_000, requestTimeoutMs: 5_000 };
 const ACCOUNTS = 40;
 const MARIA = '1000042517';
 const SUPERVISOR = { supervisorId: '2001', pin: '2468' };
 const MODEM = [{ sku: 'MDM-D31', mode: 'lease', quantity: 1 }];
 const CARD_50 = [{ type: 'card', amountCents: 5000, brand: 'Visa', last4: '4242', authCode: 'A1B2' }];
 
-let dir: string;
-const cleanups: (() => Promise<unknown>)[] = [];
+const rig = syncRig('countertop-held-');
 
-beforeAll(() => {
-  dir = tempDir('countertop-held-');
-});
-afterAll(async () => {
-  for (const c of cleanups.reverse()) await c().catch(() => undefined);
-  fs.rmSync(dir, { recursive: true, force: true });
-}, 60_000);
-
-async function counter(name: string, demoCount = ACCOUNTS): Promise<CounterHost & { dataDir: string }> {
-  const h = await startTestHost({
-    dataDir: path.join(dir, name),
-    demo: { count: demoCount },
-    server: FAST,
-  });
-  cleanups.push(() => h.close());
-  return h;
+/** A counter knowing `demoCount` demo accounts, not enrolled. */
+function counter(name: string, demoCount = ACCOUNTS, on = rig): ReturnType<typeof rig.counter> {
+  return on.counter(name, { demo: { count: demoCount } });
 }
 
-async function sqliteServer(name: string, config = {}): Promise<RunningServer> {
-  const db: DbConfig = { client: 'sqlite', filename: path.join(dir, `${name}.db`) };
-  await seedServer(db, ACCOUNTS);
-  const s = await startServer(db, { config });
-  cleanups.push(() => s.stop());
-  return s;
+function sqliteServer(name: string, config = {}): Promise<SeededServer> {
+  return rig.server('sqlite', { name, accounts: ACCOUNTS, config });
 }
-
-const drained = (h: CounterHost) =>
-  waitFor('outbox drained', async () => (await outboxCounts(h)).queued === undefined, 30_000);
 
 async function lastReceiptOffline(h: CounterHost): Promise<boolean> {
   const r = (await h.ctx.db('receipts').orderBy('number', 'desc').first('model')) as {
@@ -84,29 +49,17 @@ async function lastReceiptOffline(h: CounterHost): Promise<boolean> {
   return (JSON.parse(r.model) as { offline: boolean }).offline;
 }
 
-describe.each([
-  ['SQLite', 'sqlite'],
-  ['PostgreSQL', 'pg'],
-] as const)('reversals after the original reached the server, on %s', (name, kind) => {
-  let pg: TestDatabase | null = null;
-  let server: RunningServer;
+describe.each(SERVER_DATABASES)('reversals after the original reached the server, on %s', (name, kind) => {
+  // Its own rig: this server (and its PostgreSQL database) goes when these tests are done.
+  const own = syncRig(`countertop-reversals-${kind}-`);
+  let server: SeededServer;
 
   beforeAll(async () => {
-    let db: DbConfig;
-    if (kind === 'pg') {
-      pg = await createTestDatabase('ct_reversals');
-      db = { client: 'pg', url: pg.url, poolMax: 5 };
-    } else db = { client: 'sqlite', filename: path.join(dir, `reversals-${name}.db`) };
-    await seedServer(db, ACCOUNTS);
-    server = await startServer(db);
-  }, 60_000);
-  afterAll(async () => {
-    await server?.stop();
-    await pg?.drop();
+    server = await own.server(kind, { name: `reversals-${name}`, accounts: ACCOUNTS });
   }, 60_000);
 
   it('voids, refunds and returns after sync: the queue drains, nothing is held, balances agree', async () => {
-    const h = await counter(`reversals-${name}`);
+    const h = await counter(`reversals-${name}`, ACCOUNTS, own);
     await enrollCounter(h, server.db, server.url);
     const csr = await signInWithTill(h);
     const supervisor = await signedIn(h, '2001', '2468');
@@ -194,9 +147,7 @@ describe.each([
 
     await call(h, supervisor, 'sync.pullNow');
     await expectReplicaEqualsServer(h, server.db);
-    const report = await verify(server.db);
-    expect(report.unbalancedJournals).toEqual([]);
-    expect(report.balanceMismatches).toEqual([]);
+    await expectServerBooksBalance(server.db);
   }, 120_000);
 });
 
@@ -351,9 +302,7 @@ describe('a poison event', () => {
       queued: 0,
       rejected: 1,
     });
-    const report = await verify(server.db);
-    expect(report.balanceMismatches).toEqual([]);
-    expect(report.unbalancedJournals).toEqual([]);
+    await expectServerBooksBalance(server.db);
   }, 60_000);
 
   it('a supervisor marks a held event resolved with a required reason (audited)', async () => {

@@ -24,7 +24,7 @@ import type {
   PaymentPosted,
 } from '../../../shared/sync/legacy.js';
 import { event, paymentPayload } from '../../support/sync-events.js';
-import { pgServer, sqliteServer, SERVER_TODAY, type TestServer } from '../../support/server-setup.js';
+import { SERVER_TODAY, TEST_SERVERS, type TestServer } from '../../support/server-setup.js';
 
 const NOW = `${SERVER_TODAY}T15:00:00.000Z`;
 const who = {
@@ -35,10 +35,7 @@ const who = {
   createdAt: NOW,
 };
 
-describe.each([
-  ['SQLite', sqliteServer],
-  ['PostgreSQL', pgServer],
-])('server on %s', (_name, start) => {
+describe.each(TEST_SERVERS)('server on %s', (_name, start) => {
   let s: TestServer;
   beforeAll(async () => {
     s = await start();
@@ -84,6 +81,20 @@ describe.each([
       journal: journal.map((l) => [l.ledger_account, num(l.cents)]),
     };
   }
+
+  /** A transaction row as `transaction` reads it: what a test leaves out is zero, none, or the legacy till. */
+  const row = (
+    r: { kind: string; account: string; amount: number; receipt: string } & Record<string, unknown>,
+  ) => ({
+    ar: 0,
+    change: 0,
+    credit: 0,
+    unapplied: 0,
+    reverses: null,
+    approvedBy: null,
+    till: 'till-legacy',
+    ...r,
+  });
 
   it('applies a batch of one of each legacy ledger type exactly as before', async () => {
     const [a, b] = [demoAccountNumber(12), demoAccountNumber(13)];
@@ -214,19 +225,7 @@ describe.each([
     expect(await account(a)).toEqual(before);
     expect(await openItems(a)).toEqual(itemsBefore);
     expect(await transaction(payment.transactionId)).toEqual({
-      row: {
-        kind: 'payment',
-        account: a,
-        amount: 2_500,
-        ar: -2_500,
-        change: 500,
-        credit: 0,
-        unapplied: 0,
-        reverses: null,
-        receipt: 'L-000001',
-        approvedBy: null,
-        till: 'till-legacy',
-      },
+      row: row({ kind: 'payment', account: a, amount: 2_500, ar: -2_500, change: 500, receipt: 'L-000001' }),
       tenders: [['cash', 3_000, 2_500, null]],
       journal: [
         [`ar:${a}`, -2_500],
@@ -234,19 +233,15 @@ describe.each([
       ],
     });
     expect(await transaction(voided.transactionId)).toEqual({
-      row: {
+      row: row({
         kind: 'void',
         account: a,
         amount: 2_500,
         ar: 2_500,
-        change: 0,
-        credit: 0,
-        unapplied: 0,
         reverses: payment.transactionId,
         receipt: 'L-000002',
         approvedBy: '2001',
-        till: 'till-legacy',
-      },
+      }),
       tenders: [['cash', -2_500, -2_500, null]],
       journal: [
         [`ar:${a}`, 2_500],
@@ -264,19 +259,7 @@ describe.each([
     // The deposit: held on the account, its record and movement on the server.
     expect(await account(b)).toEqual({ ...beforeB, held: beforeB.held + 10_000 });
     expect(await transaction(depositTx)).toEqual({
-      row: {
-        kind: 'deposit',
-        account: b,
-        amount: 10_000,
-        ar: 0,
-        change: 0,
-        credit: 0,
-        unapplied: 0,
-        reverses: null,
-        receipt: 'L-000003',
-        approvedBy: null,
-        till: 'till-legacy',
-      },
+      row: row({ kind: 'deposit', account: b, amount: 10_000, receipt: 'L-000003' }),
       tenders: [['cash', 10_000, 10_000, null]],
       journal: [
         [`deposits_held:${b}`, -10_000],

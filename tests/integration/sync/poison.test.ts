@@ -9,62 +9,20 @@
  *   half, the terminal sends the rest, down to the single event that fails, which is held;
  * - a held event sent again as a new event (the supervisor's retry) applies once, never twice.
  */
-import fs from 'node:fs';
-import path from 'node:path';
-
-import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { demoAccountNumber } from '../../../resources/demo/generate.js';
-import { buildServer, type CountertopServer } from '../../../server/src/app.js';
-import { openServerDb, type ServerDb } from '../../../server/src/db/connection.js';
 import { appliers, type Applier } from '../../../server/src/domain/appliers/index.js';
-import { createEnrollmentCode } from '../../../server/src/domain/enroll.js';
 import type { PushOptions } from '../../../server/src/domain/push.js';
-import { seedDemo } from '../../../server/src/domain/seed.js';
-import { verify } from '../../../server/src/domain/verify.js';
-import { PushResponseSchema, type PushEvent, type PushResponse } from '../../../shared/sync/protocol.js';
-import { tempDir } from '../../support/counter.js';
-import { createTestDatabase } from '../../support/pg.js';
+import type { PushEvent, PushResponse } from '../../../shared/sync/protocol.js';
+import { SERVER_TODAY, TEST_SERVERS, type Terminal, type TestServer } from '../../support/server-setup.js';
+import { expectServerBooksBalance, serverBalance } from '../../support/sync-checks.js';
 import { event, paymentEvent, tillPayload, type paymentPayload } from '../../support/sync-events.js';
 
-const TODAY = '2026-11-25';
-
-type Setup = { server: CountertopServer; db: ServerDb; cleanup(): Promise<void> };
+const TODAY = SERVER_TODAY;
 
 /** The push options the servers run with: a test sets a fault point on it for a while. */
 const pushHooks: PushOptions = {};
-
-async function build(db: ServerDb): Promise<CountertopServer> {
-  await seedDemo(db, { count: 30, months: 3, today: TODAY });
-  return buildServer({ db, logger: pino({ level: 'silent' }), rateLimit: false, push: pushHooks });
-}
-
-async function setupSqlite(): Promise<Setup> {
-  const dir = tempDir('countertop-poison-');
-  const db = await openServerDb({ client: 'sqlite', filename: path.join(dir, 'server.db') });
-  return {
-    server: await build(db),
-    db,
-    async cleanup() {
-      await db.close();
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-async function setupPg(): Promise<Setup> {
-  const pg = await createTestDatabase('ct_poison');
-  const db = await openServerDb({ client: 'pg', url: pg.url, poolMax: 5 });
-  return {
-    server: await build(db),
-    db,
-    async cleanup() {
-      await db.close();
-      await pg.drop();
-    },
-  };
-}
 
 /** The reversal of a payment as the counter's void posts it (ledger.posted, kind void). */
 function voidEvent(seq: number, payment: ReturnType<typeof paymentPayload>): PushEvent {
@@ -86,50 +44,25 @@ function voidEvent(seq: number, payment: ReturnType<typeof paymentPayload>): Pus
   );
 }
 
-describe.each([
-  ['SQLite', setupSqlite],
-  ['PostgreSQL', setupPg],
-])('server on %s', (_name, setup) => {
-  let s: Setup;
+describe.each(TEST_SERVERS)('server on %s', (_name, start) => {
+  let s: TestServer;
   const original = appliers['ledger.posted']!;
 
   beforeAll(async () => {
-    s = await setup();
+    s = await start(30, { rateLimit: false, push: pushHooks });
   }, 60_000);
-  afterAll(async () => {
-    await s?.server.close();
-    await s?.cleanup();
-  });
+  afterAll(() => s?.close());
   afterEach(() => {
     appliers['ledger.posted'] = original;
     delete pushHooks.beforeCommit;
   });
 
-  async function enroll(): Promise<{ terminalId: string; token: string }> {
-    const { code } = await createEnrollmentCode(s.db, { branch: 'MAIN' });
-    const res = await s.server.app.inject({
-      method: 'POST',
-      url: '/v1/enroll',
-      payload: { code, terminalCode: 'MAIN-02', terminalName: 'Test counter', branch: 'MAIN', nextSeq: 1 },
-    });
-    expect(res.statusCode, res.body).toBe(201);
-    return res.json<{ terminalId: string; token: string }>();
-  }
-
-  async function push(t: { terminalId: string; token: string }, events: PushEvent[]): Promise<PushResponse> {
-    const res = await s.server.app.inject({
-      method: 'POST',
-      url: '/v1/sync/push',
-      headers: { authorization: `Bearer ${t.token}` },
-      payload: { terminalId: t.terminalId, events },
-    });
-    expect(res.statusCode, res.body).toBe(200);
-    return PushResponseSchema.parse(res.json());
-  }
+  const enroll = (): Promise<Terminal> => s.enroll();
+  const push = (t: Terminal, events: PushEvent[]): Promise<PushResponse> => s.push(t, events);
 
   /** Pushes like the counter's worker: whatever the answer's lastSeq did not cover is sent again. */
   async function pushAll(
-    t: { terminalId: string; token: string },
+    t: Terminal,
     events: PushEvent[],
   ): Promise<{ acked: number[]; rejected: Map<number, { code: string; message: string }>; pushes: number }> {
     const acked: number[] = [];
@@ -147,14 +80,7 @@ describe.each([
     return { acked, rejected, pushes };
   }
 
-  const balance = async (accountNumber: string): Promise<number> =>
-    Number(
-      (
-        (await s.db.knex('accounts').where('account_number', accountNumber).first('balance_cents')) as {
-          balance_cents: number;
-        }
-      ).balance_cents,
-    );
+  const balance = (accountNumber: string): Promise<number> => serverBalance(s.db, accountNumber);
   const items = async (accountNumber: string): Promise<[string, number][]> =>
     (
       (await s.db
@@ -186,9 +112,7 @@ describe.each([
     expect(res.acked.map((x) => x.seq)).toEqual([2]);
     expect(await balance(a)).toBe(bal);
     expect(await items(a)).toEqual(before);
-    const report = await verify(s.db);
-    expect(report.balanceMismatches).toEqual([]);
-    expect(report.unbalancedJournals).toEqual([]);
+    await expectServerBooksBalance(s.db);
   });
 
   /** Makes the payment applier fail, the way a bug would, for one transaction id. */
@@ -239,9 +163,7 @@ describe.each([
       reject_code: string;
     };
     expect(held).toMatchObject({ status: 'rejected', reject_code: 'SERVER_ERROR' });
-    const report = await verify(s.db);
-    expect(report.balanceMismatches).toEqual([]);
-    expect(report.unbalancedJournals).toEqual([]);
+    await expectServerBooksBalance(s.db);
 
     // Fixed: the supervisor's retry sends the same payload as a new event, which applies once.
     appliers['ledger.posted'] = original;
@@ -277,9 +199,7 @@ describe.each([
     expect(stored.map((e) => [Number(e.seq), e.status])).toEqual(
       events.map((e) => [e.seq, e.seq === 6 ? 'rejected' : 'applied']),
     );
-    const report = await verify(s.db);
-    expect(report.balanceMismatches).toEqual([]);
-    expect(report.unbalancedJournals).toEqual([]);
+    await expectServerBooksBalance(s.db);
   });
 
   it("a failure that is no event's fault and does not pass: 500, nothing written, no event held", async () => {

@@ -3,57 +3,42 @@
  * server; while several terminals push at once, with commits held back at random so they land out of
  * order, a reader pulling all the time never skips a version; the deltas bring the counter level again.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { demoAccountNumber } from '../../../resources/demo/generate.js';
 import type { CounterHost } from '../../../electron/host/create-host.js';
-import { openServerDb, type DbConfig, type ServerDb } from '../../../server/src/db/connection.js';
+import type { ServerDb } from '../../../server/src/db/connection.js';
 import { createEnrollmentCode } from '../../../server/src/domain/enroll.js';
 import { PullResponseSchema, PushResponseSchema, type PushEvent } from '../../../shared/sync/protocol.js';
-import { startTestHost, tempDir } from '../../support/counter.js';
-import { createTestDatabase, type TestDatabase } from '../../support/pg.js';
+import { startTestHost } from '../../support/counter.js';
 import { expectReplicaEqualsServer } from '../../support/sync-checks.js';
 import { paymentEvent } from '../../support/sync-events.js';
-import {
-  call,
-  seedServer,
-  signedIn,
-  startServer,
-  waitFor,
-  type RunningServer,
-} from '../../support/sync-server.js';
+import { call, firstPull, signedIn, syncRig, type RunningServer } from '../../support/sync-server.js';
 
 const ACCOUNTS = 150;
 
-let pg: TestDatabase;
-let db: DbConfig;
+const rig = syncRig('countertop-pull-');
 let serverDb: ServerDb;
 let srv: RunningServer;
-let dir: string;
 let host: CounterHost | null = null;
 
 beforeAll(async () => {
-  pg = await createTestDatabase('ct_pull');
-  db = { client: 'pg', url: pg.url, poolMax: 12 };
-  await seedServer(db, ACCOUNTS, 6);
-  serverDb = await openServerDb(db);
   // Every push holds its transaction open for a random moment after taking its versions, so that
   // transactions commit in a different order than they started.
-  srv = await startServer(db, {
+  srv = await rig.server('pg', {
+    name: 'pull',
+    accounts: ACCOUNTS,
+    months: 6,
+    poolMax: 12,
     config: { push: { beforeCommit: () => new Promise((r) => setTimeout(r, Math.random() * 40)) } },
   });
-  dir = tempDir('countertop-pull-');
+  serverDb = srv.db;
 }, 60_000);
 
 afterAll(async () => {
   await host?.close();
-  await srv?.stop();
-  await serverDb?.close();
-  await pg?.drop();
-  if (dir) fs.rmSync(dir, { recursive: true, force: true });
 }, 60_000);
 
 async function enrollTerminal(branch: string, code: string): Promise<{ terminalId: string; token: string }> {
@@ -107,7 +92,7 @@ describe('pull (PostgreSQL)', () => {
   it('a new terminal pages through everything on its first pull; its replica equals the server', async () => {
     const { code } = await createEnrollmentCode(serverDb, { branch: 'MAIN' });
     host = await startTestHost({
-      dataDir: path.join(dir, 'counter'),
+      dataDir: path.join(rig.dir, 'counter'),
       demo: null,
       server: {
         url: srv.url,
@@ -117,11 +102,7 @@ describe('pull (PostgreSQL)', () => {
         backoff: { baseMs: 50, capMs: 300 },
       },
     });
-    await waitFor(
-      'first pull',
-      async () => (await host!.ctx.db('settings').where('key', 'sync.lastPullAt').first()) !== undefined,
-      60_000,
-    );
+    await firstPull(host);
     const cursor = Number(
       ((await host.ctx.db('settings').where('key', 'sync.cursor').first('value')) as { value: string }).value,
     );

@@ -10,30 +10,21 @@ import { demoAccountNumber } from '../../../resources/demo/generate.js';
 import type { PushEvent } from '../../../shared/sync/protocol.js';
 import type { LedgerPosted } from '../../../shared/sync/ledger.js';
 import { event, paymentEvent, paymentPayload, tillPayload } from '../../support/sync-events.js';
-import { pgServer, sqliteServer, SERVER_TODAY, type TestServer } from '../../support/server-setup.js';
+import { serverBalance } from '../../support/sync-checks.js';
+import { SERVER_TODAY, TEST_SERVERS, type TestServer } from '../../support/server-setup.js';
 
 function ledger(seq: number, fields: Partial<LedgerPosted> & Pick<LedgerPosted, 'kind'>): PushEvent {
   return event(seq, 'ledger.posted', tillPayload({ businessDate: SERVER_TODAY, ...fields }));
 }
 
-describe.each([
-  ['SQLite', sqliteServer],
-  ['PostgreSQL', pgServer],
-])('server on %s refuses what a terminal may not post', (_name, start) => {
+describe.each(TEST_SERVERS)('server on %s refuses what a terminal may not post', (_name, start) => {
   let s: TestServer;
   beforeAll(async () => {
     s = await start();
   }, 60_000);
   afterAll(() => s?.close());
 
-  const balance = async (a: string): Promise<number> =>
-    Number(
-      (
-        (await s.db.knex('accounts').where('account_number', a).first('balance_cents')) as {
-          balance_cents: number | string;
-        }
-      ).balance_cents,
-    );
+  const balance = (a: string): Promise<number> => serverBalance(s.db, a);
 
   async function refused(events: PushEvent[], code: string): Promise<void> {
     const t = await s.enroll();

@@ -3,115 +3,42 @@
  * codes, authentication, push (apply, replay, gap, duplicates, rejections, branch), bad requests, pull
  * paging, the day-end till reconciliation and verify. Every refusal is checked to have written nothing.
  */
-import fs from 'node:fs';
-import path from 'node:path';
-
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { demoAccountNumber } from '../../../resources/demo/generate.js';
 import { buildServer, type CountertopServer } from '../../../server/src/app.js';
-import { openServerDb, type ServerDb } from '../../../server/src/db/connection.js';
 import { createEnrollmentCode } from '../../../server/src/domain/enroll.js';
-import { seedDemo } from '../../../server/src/domain/seed.js';
 import { verify } from '../../../server/src/domain/verify.js';
 import { PullResponseSchema, PushResponseSchema, type PushEvent } from '../../../shared/sync/protocol.js';
-import { tempDir } from '../../support/counter.js';
-import { createTestDatabase, type TestDatabase } from '../../support/pg.js';
+import { enrollOn, SERVER_TODAY, TEST_ADMIN_TOKEN, TEST_SERVERS } from '../../support/server-setup.js';
+import type { Terminal, TestServer } from '../../support/server-setup.js';
+import { expectServerBooksBalance, serverBalance } from '../../support/sync-checks.js';
 import { event, paymentEvent, paymentPayload, tillPayload } from '../../support/sync-events.js';
 
-const ADMIN = 'admin-token-for-tests-0123456789';
-const TODAY = '2026-11-25';
+const ADMIN = TEST_ADMIN_TOKEN;
+const TODAY = SERVER_TODAY;
 const ACCOUNTS = 60;
 
-type Setup = { server: CountertopServer; db: ServerDb; cleanup(): Promise<void> };
-
-async function setupSqlite(): Promise<Setup> {
-  const dir = tempDir('countertop-server-');
-  const db = await openServerDb({ client: 'sqlite', filename: path.join(dir, 'server.db') });
-  return {
-    server: await build(db),
-    db,
-    async cleanup() {
-      await db.close();
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-async function setupPg(): Promise<Setup> {
-  const pg: TestDatabase = await createTestDatabase('ct_server');
-  const db = await openServerDb({ client: 'pg', url: pg.url, poolMax: 5 });
-  return {
-    server: await build(db),
-    db,
-    async cleanup() {
-      await db.close();
-      await pg.drop();
-    },
-  };
-}
-
-async function build(db: ServerDb): Promise<CountertopServer> {
-  await seedDemo(db, { count: ACCOUNTS, months: 3, today: TODAY });
-  return buildServer({
-    db,
-    logger: pino({ level: 'silent' }),
-    adminToken: ADMIN,
-    bodyLimit: 256 * 1024,
-    rateLimit: { max: 10_000, timeWindowMs: 60_000, enrollMax: 30 },
-  });
-}
-
-describe.each([
-  ['SQLite', setupSqlite],
-  ['PostgreSQL', setupPg],
-])('server on %s', (_name, setup) => {
-  let s: Setup;
+describe.each(TEST_SERVERS)('server on %s', (_name, start) => {
+  let s: TestServer;
   let app: CountertopServer['app'];
 
   beforeAll(async () => {
-    s = await setup();
+    s = await start(ACCOUNTS);
     app = s.server.app;
   });
-  afterAll(async () => {
-    await s?.server.close();
-    await s?.cleanup();
-  });
+  afterAll(() => s?.close());
 
-  const count = async (table: string): Promise<number> =>
-    Number(((await s.db.knex(table).count({ n: '*' }).first()) as { n: number | string }).n);
-  const balance = async (accountNumber: string): Promise<number> =>
-    Number(
-      (
-        (await s.db.knex('accounts').where('account_number', accountNumber).first('balance_cents')) as {
-          balance_cents: number;
-        }
-      ).balance_cents,
-    );
+  const count = (table: string): Promise<number> => s.count(table);
+  const balance = (accountNumber: string): Promise<number> => serverBalance(s.db, accountNumber);
   /** Everything a refused request could have written. */
   const snapshot = async (): Promise<number[]> =>
     Promise.all(['events', 'transactions', 'terminals', 'change_log', 'journal_lines'].map(count));
 
-  async function enroll(branch = 'MAIN', terminalCode = 'MAIN-02', nextSeq = 1) {
-    const { code } = await createEnrollmentCode(s.db, { branch });
-    const res = await app.inject({
-      method: 'POST',
-      url: '/v1/enroll',
-      payload: { code, terminalCode, terminalName: 'Test counter', branch, nextSeq },
-    });
-    expect(res.statusCode, res.body).toBe(201);
-    return res.json<{ terminalId: string; token: string }>();
-  }
-
-  function push(t: { terminalId: string; token: string }, events: PushEvent[]) {
-    return app.inject({
-      method: 'POST',
-      url: '/v1/sync/push',
-      headers: { authorization: `Bearer ${t.token}` },
-      payload: { terminalId: t.terminalId, events },
-    });
-  }
+  const enroll = (branch = 'MAIN', terminalCode = 'MAIN-02', nextSeq = 1) =>
+    enrollOn(s.server, s.db, { branch, terminalCode, nextSeq });
+  const push = (t: Terminal, events: PushEvent[]) => s.pushReply(t, events);
 
   describe('enrollment', () => {
     it('a code works once; used, expired, unknown and wrong-branch codes are refused and write nothing', async () => {
@@ -261,9 +188,7 @@ describe.each([
         [-3000, 'void'],
         [3000, 'cash'],
       ]);
-      const report = await verify(s.db);
-      expect(report.balanceMismatches).toEqual([]);
-      expect(report.unbalancedJournals).toEqual([]);
+      await expectServerBooksBalance(s.db);
     });
 
     it('refuses a gap (409, resend from the expected seq) and a batch that is not in order (400), writing nothing', async () => {

@@ -9,23 +9,22 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 import knexFactory, { type Knex } from 'knex';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 
-import { DEFAULT_TERMINAL, type CounterHost } from '../../../electron/host/create-host.js';
+import { DEFAULT_TERMINAL } from '../../../electron/host/create-host.js';
 import { fileCredentialStore } from '../../../electron/services/sync/credentials.js';
 import { demoAccountNumber } from '../../../resources/demo/generate.js';
-import { openServerDb, type DbConfig, type ServerDb } from '../../../server/src/db/connection.js';
+import type { ServerDb } from '../../../server/src/db/connection.js';
 import { createEnrollmentCode, enrollTerminal } from '../../../server/src/domain/enroll.js';
 import { PushResponseSchema } from '../../../shared/sync/protocol.js';
-import { startTestHost, tempDir } from '../../support/counter.js';
-import { createTestDatabase, type TestDatabase } from '../../support/pg.js';
+import { startTestHost } from '../../support/counter.js';
 import { expectReplicaEqualsServer } from '../../support/sync-checks.js';
 import { paymentEvent } from '../../support/sync-events.js';
 import {
   call,
-  seedServer,
+  firstPull,
   signedIn,
-  startServer,
+  syncRig,
   waitFor,
   type RunningServer,
 } from '../../support/sync-server.js';
@@ -33,32 +32,19 @@ import { startTcpProxy, type TcpProxy } from '../../support/tcp-proxy.js';
 
 const ACCOUNTS = 400;
 
-let pg: TestDatabase;
-let db: DbConfig;
+const rig = syncRig('countertop-snapshot-');
 let serverDb: ServerDb;
 let srv: RunningServer;
-let dir: string;
 const cleanups: (() => Promise<unknown>)[] = [];
 
 beforeAll(async () => {
-  pg = await createTestDatabase('ct_snapshot');
-  db = { client: 'pg', url: pg.url, poolMax: 8 };
-  await seedServer(db, ACCOUNTS, 6);
-  serverDb = await openServerDb(db);
-  srv = await startServer(db);
-  dir = tempDir('countertop-snapshot-');
+  srv = await rig.server('pg', { name: 'snapshot', accounts: ACCOUNTS, months: 6, poolMax: 8 });
+  serverDb = srv.db;
 }, 120_000);
 
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
-
-afterAll(async () => {
-  await srv?.stop();
-  await serverDb?.close();
-  await pg?.drop();
-  if (dir) fs.rmSync(dir, { recursive: true, force: true });
-}, 60_000);
 
 /** Enrolls a terminal on the server and saves its enrollment into `dataDir`, as `sync.enroll` would. */
 async function enrollInto(
@@ -144,20 +130,16 @@ function watchNeverHalfUsed(k: Knex): { stop(): Promise<Look[]> } {
   };
 }
 
-async function pulled(h: CounterHost): Promise<boolean> {
-  return Boolean(await h.ctx.db('settings').where('key', 'sync.lastPullAt').first());
-}
-
 describe('first pull from a snapshot', () => {
   it('loads the snapshot, equals the server, then follows the change log from its version', async () => {
-    const dataDir = path.join(dir, 'plain');
+    const dataDir = path.join(rig.dir, 'plain');
     fs.mkdirSync(dataDir, { recursive: true });
     // Enrolled under the counter's own terminal code: its cashiers' PIN verifiers are derived for it.
     await enrollInto(dataDir, srv.url, DEFAULT_TERMINAL.code);
     const urls = recordRequests();
     const h = await startTestHost({ dataDir, demo: null, server: { pullIntervalMs: 3_600_000 } });
     cleanups.push(() => h.close());
-    await waitFor('first pull', () => pulled(h), 60_000);
+    await firstPull(h, 60_000);
 
     expect(urls.filter((u) => u.includes('/v1/sync/snapshot'))).toHaveLength(1);
     expect(urls.some((u) => u.includes('/v1/sync/pull?cursor=0&'))).toBe(false);
@@ -174,7 +156,7 @@ describe('first pull from a snapshot', () => {
     expect(found.results.map((r) => r.name)).toContain(name.name);
 
     // Another terminal's payments land on the server; the next pull brings them through the change log.
-    const other = await enrollInto(path.join(dir, 'other'), srv.url, 'SNAP-02');
+    const other = await enrollInto(path.join(rig.dir, 'other'), srv.url, 'SNAP-02');
     const events = [1, 2, 3].map((i) =>
       paymentEvent(i, {
         accountNumber: demoAccountNumber(i),
@@ -194,7 +176,7 @@ describe('first pull from a snapshot', () => {
   }, 120_000);
 
   it('cut mid-stream: resumes after the last staged row, and the replica is never half a snapshot', async () => {
-    const dataDir = path.join(dir, 'cut');
+    const dataDir = path.join(rig.dir, 'cut');
     fs.mkdirSync(dataDir, { recursive: true });
     const target = new URL(srv.url);
     const proxy: TcpProxy = await startTcpProxy({ host: target.hostname, port: Number(target.port) });
@@ -220,7 +202,7 @@ describe('first pull from a snapshot', () => {
       () => proxy.stats.cutResponses >= 1 && urls.some((u) => u.includes('/v1/sync/snapshot?afterEntity=')),
       90_000,
     );
-    await waitFor('first pull', () => pulled(h), 90_000);
+    await firstPull(h, 90_000);
     expect(proxy.stats.cutResponses).toBeGreaterThan(1);
     const seen = await watch.stop();
 
@@ -231,7 +213,7 @@ describe('first pull from a snapshot', () => {
   }, 180_000);
 
   it('counter killed mid-snapshot: nothing half-used, and the restarted counter finishes it', async () => {
-    const dataDir = path.join(dir, 'killed');
+    const dataDir = path.join(rig.dir, 'killed');
     fs.mkdirSync(dataDir, { recursive: true });
     const target = new URL(srv.url);
     // Slow enough that the stream is still running when the counter dies.
@@ -276,7 +258,7 @@ describe('first pull from a snapshot', () => {
     const urls = recordRequests();
     const h = await startTestHost({ dataDir, demo: null, server: { pullIntervalMs: 3_600_000 } });
     cleanups.push(() => h.close());
-    await waitFor('first pull', () => pulled(h), 90_000);
+    await firstPull(h, 90_000);
     // Resumed after what the killed counter had staged, not started over.
     expect(urls.filter((u) => u.includes('/v1/sync/snapshot?afterEntity='))).toHaveLength(1);
     await expectReplicaEqualsServer(h, serverDb);
