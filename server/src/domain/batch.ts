@@ -338,8 +338,15 @@ export class Batch {
    */
   async finish(): Promise<{ versions: Map<string, number>; head: number }> {
     await this.flushInserts();
-    if (this.dirtyItems.size)
-      await upsertChunked(this.trx, 'open_items', [...this.dirtyItems.values()], ['id'], ['open_cents'], 400);
+    if (this.dirtyItems.size) {
+      // An item brought back from an allocation (a reversal reopening it) has no flag of its own: it is
+      // an ordinary item. Every row of one statement must name the same columns (SQLite would write NULL).
+      const rows = [...this.dirtyItems.values()].map((it) => ({
+        ...it,
+        not_disconnectable: it.not_disconnectable ?? false,
+      }));
+      await upsertChunked(this.trx, 'open_items', rows, ['id'], ['open_cents'], 400);
+    }
     if (this.deletedItems.size) {
       const ids = [...this.deletedItems];
       for (let i = 0; i < ids.length; i += 500)
