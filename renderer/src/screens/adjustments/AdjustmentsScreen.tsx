@@ -7,7 +7,7 @@
 import { useEffect, useRef } from 'react';
 
 import { outageCredit } from '../../../../shared/domain/adjustments.js';
-import { formatCents } from '../../../../shared/money.js';
+import { centsToInput, formatCents, parseAmount } from '../../../../shared/money.js';
 import { ApprovalFields } from '../../components/ApprovalFields.js';
 import { Field } from '../../components/Field.js';
 import { useSession } from '../../stores/session.js';
@@ -262,8 +262,11 @@ function BackBill(): React.JSX.Element {
       />
       <Field
         label="Amount per month"
-        value={c.amountPerPeriodCents ? (c.amountPerPeriodCents / 100).toFixed(2) : ''}
-        onChange={(v) => s.setCharge(0, { amountPerPeriodCents: Math.round(Number(v) * 100) || 0 })}
+        value={c.amountPerPeriodCents ? centsToInput(c.amountPerPeriodCents) : ''}
+        onChange={(v) => {
+          const parsed = parseAmount(v);
+          s.setCharge(0, { amountPerPeriodCents: parsed.ok ? parsed.cents : 0 });
+        }}
         inputMode="decimal"
         testId="bb-amount"
       />

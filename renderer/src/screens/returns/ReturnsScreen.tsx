@@ -6,6 +6,7 @@
  */
 import { useEffect } from 'react';
 
+import { formatCents } from '../../../../shared/money.js';
 import { Field } from '../../components/Field.js';
 import { Money } from '../../components/Money.js';
 import { LiftCashOnly } from './LiftCashOnly.js';
@@ -122,7 +123,7 @@ export function ReturnsScreen(): React.JSX.Element {
                 </td>
                 <td>
                   {c.otherTenders
-                    .map((t) => `${t.type.replace('_', ' ')} ${(t.amountCents / 100).toFixed(2)}`)
+                    .map((t) => `${t.type.replace('_', ' ')} ${formatCents(t.amountCents)}`)
                     .join(', ')}
                 </td>
                 <td className="muted">{c.blocked ?? ''}</td>
