@@ -10,7 +10,14 @@ import { decodeEscPos } from '../../shared/escpos/decoder.js';
 import { makeBillStub } from '../../shared/validators/scan.js';
 import { type VirtualPrinter } from '../../electron/services/devices/printer/virtual-printer.js';
 import { closeAll, openInChromium, type RunningCounter, startCounter } from '../support/counter.js';
-import { openAccount, openTillInUi, screenshot, signIn, wedgeScan } from '../support/counter.js';
+import {
+  openAccount,
+  openTillInUi,
+  owingDemoAccount,
+  screenshot,
+  signIn,
+  wedgeScan,
+} from '../support/counter.js';
 
 let counter: RunningCounter;
 let browser: Browser;
@@ -31,14 +38,7 @@ async function transactionCount(): Promise<number> {
 
 beforeAll(async () => {
   counter = await startCounter();
-  owing = (
-    (await counter.host.ctx
-      .db('accounts')
-      .where({ cash_only: 0, status: 'active' })
-      .andWhere('balance_cents', '>', 15_000)
-      .whereNot('account_number', '1000042517')
-      .first('account_number')) as { account_number: string }
-  ).account_number;
+  owing = await owingDemoAccount(counter);
   ({ browser, page } = await openInChromium(counter));
   await screenshot(page, '01-sign-in');
   await signIn(page);

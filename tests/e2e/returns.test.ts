@@ -14,6 +14,7 @@ import {
   openAccount,
   openInChromium,
   openTillInUi,
+  owingDemoAccount,
   screenshot,
   signIn,
   startCounter,
@@ -28,14 +29,7 @@ let owing: string;
 
 beforeAll(async () => {
   counter = await startCounter();
-  owing = (
-    (await counter.host.ctx
-      .db('accounts')
-      .where({ cash_only: 0, status: 'active' })
-      .andWhere('balance_cents', '>', 15_000)
-      .whereNot('account_number', '1000042517')
-      .first('account_number')) as { account_number: string }
-  ).account_number;
+  owing = await owingDemoAccount(counter);
   ({ browser, page } = await openInChromium(counter));
   await signIn(page);
   await openTillInUi(page);

@@ -67,6 +67,17 @@ export type RunningCounter = {
   close(): Promise<void>;
 };
 
+/** An active, not cash-only demo account owing more than $150 (not the one the layout tests use). */
+export async function owingDemoAccount(counter: RunningCounter): Promise<string> {
+  const row = (await counter.host.ctx
+    .db('accounts')
+    .where({ cash_only: 0, status: 'active' })
+    .andWhere('balance_cents', '>', 15_000)
+    .whereNot('account_number', '1000042517')
+    .first('account_number')) as { account_number: string };
+  return row.account_number;
+}
+
 export async function startCounter(overrides: Partial<HostConfig> = {}): Promise<RunningCounter> {
   const host = await startTestHost(overrides);
   const web = await startBrowserHost(host, { staticDir: path.resolve('dist/renderer') });
